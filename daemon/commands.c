@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The registry of every namespace file's tables. */
+#include "config.h"
+
+#include "commands.h"
+
+const struct esx_command_set esx_command_sets[] = {
+	{ esxcli_commands, esxcli_namespaces },
+	{ network_nic_commands, network_nic_namespaces },
+	{ system_commands, system_namespaces },
+	{ NULL, NULL },
+};

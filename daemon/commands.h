@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The registry of every esxcli namespace file's command and namespace tables.
+ * Adding a namespace file means adding its two tables here and in commands.c.
+ */
+#ifndef ESXD_COMMANDS_H
+#define ESXD_COMMANDS_H
+
+#include "command.h"
+
+/* Each namespace file (ns_*.c) exports a command table and a namespace table,
+ * both terminated by an all-zero entry. */
+extern const struct esx_command esxcli_commands[];
+extern const struct esx_namespace esxcli_namespaces[];
+extern const struct esx_command network_nic_commands[];
+extern const struct esx_namespace network_nic_namespaces[];
+extern const struct esx_command system_commands[];
+extern const struct esx_namespace system_namespaces[];
+
+struct esx_command_set {
+	const struct esx_command *commands;
+	const struct esx_namespace *namespaces;
+};
+
+/* All tables, terminated by {NULL, NULL}. */
+extern const struct esx_command_set esx_command_sets[];
+
+#endif
