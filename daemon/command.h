@@ -53,8 +53,10 @@ struct esx_option {
 #define CMD_READONLY 0x1u
 
 struct esx_call;
-/* A handler returns 0, or a negative errno with call->err set. */
+/* A handler returns 0, or a negative errno with call->err set, or
+ * ESX_PENDING when it has started work that ends later in call_finish(). */
 typedef int (*esx_handler_fn)(struct esx_call *call);
+#define ESX_PENDING 1
 
 struct esx_command {
 	const char *path;                 /* "network nic get" */
@@ -114,6 +116,12 @@ struct esx_caller {
 	char uid_name[64];   /* user name, or the number */
 };
 
+struct call_private;
+
+/* Stops a pending call's work when its client has gone; after it returns
+ * the handler must not touch the call again. */
+typedef void (*esx_cancel_fn)(struct esx_call *call);
+
 struct esx_call {
 	struct esxd *daemon;
 	const struct esx_caller *caller;
@@ -121,6 +129,14 @@ struct esx_call {
 	struct esx_args args;
 	struct esx_result *result;
 	struct esx_err err;
+	/* For a handler that returned ESX_PENDING: */
+	esx_cancel_fn cancel;
+	void *handler_data;
+	struct call_private *priv;    /* the engine's */
 };
+
+/* End a pending call: ret is 0 (the result is filled) or a negative errno
+ * (call->err set). The call is freed; do not touch it afterwards. */
+void call_finish(struct esx_call *call, int ret);
 
 #endif

@@ -194,11 +194,15 @@ void engine_free(struct esx_engine *e)
 	free(e);
 }
 
+/* A namespace's own commands first, then its sub-namespaces: the order
+ * ESXi's command list uses. */
 static void visit_node(const struct node *n, void (*visit)(const struct esx_command *, void *),
 		       void *data)
 {
-	if (n->cmd)
-		visit(n->cmd, data);
+	for (size_t i = 0; i < n->nchildren; i++) {
+		if (n->children[i]->cmd)
+			visit(n->children[i]->cmd, data);
+	}
 	for (size_t i = 0; i < n->nchildren; i++)
 		visit_node(n->children[i], visit, data);
 }
@@ -637,28 +641,83 @@ static void unknown_words(struct engine_reply *out, const char *const *argv, siz
 	free(words);
 }
 
-static void run_handler(struct esxd *d, const struct esx_caller *caller,
-			const struct esx_command *cmd, struct esx_args *args,
-			struct engine_reply *out)
+/* ---- running a command ------------------------------------------------- */
+
+struct call_private {
+	char **argv;            /* our copy: parsed values point into it */
+	size_t argc;
+	engine_done_fn done;
+	void *data;
+	struct engine_reply reply;
+};
+
+static void call_free(struct esx_call *call)
 {
-	struct esx_call call = { .daemon = d, .caller = caller, .cmd = cmd, .args = *args };
+	if (!call)
+		return;
+	args_release(&call->args);
+	result_free(call->result);
+	if (call->priv) {
+		for (size_t i = 0; i < call->priv->argc; i++)
+			free(call->priv->argv[i]);
+		free(call->priv->argv);
+		engine_reply_free(&call->priv->reply);
+		free(call->priv);
+	}
+	free(call);
+}
+
+static struct esx_call *call_new(struct esxd *d, const struct esx_caller *caller,
+				 const char *const *argv, size_t argc, engine_done_fn done,
+				 void *data)
+{
+	struct esx_call *call = calloc(1, sizeof(*call));
+
+	if (!call)
+		return NULL;
+	call->daemon = d;
+	call->caller = caller;
+	call->priv = calloc(1, sizeof(*call->priv));
+	if (!call->priv)
+		goto fail;
+	call->priv->done = done;
+	call->priv->data = data;
+	call->priv->argv = calloc(argc + 1, sizeof(*call->priv->argv));
+	if (!call->priv->argv)
+		goto fail;
+	for (size_t i = 0; i < argc; i++) {
+		call->priv->argv[i] = strdup(argv[i]);
+		if (!call->priv->argv[i])
+			goto fail;
+		call->priv->argc = i + 1;
+	}
+	return call;
+fail:
+	call_free(call);
+	return NULL;
+}
+
+/* Hand the reply over and free the call. */
+static void call_deliver(struct esx_call *call)
+{
+	call->priv->done(&call->priv->reply, call->priv->data);
+	call_free(call);
+}
+
+void call_finish(struct esx_call *call, int ret)
+{
+	struct engine_reply *out = &call->priv->reply;
+	const struct esx_command *cmd = call->cmd;
 	const char *message = NULL;
 	char why[256];
-	int ret;
 
-	call.result = result_new(cmd->shape, cmd->schema, cmd->scalar_type);
-	if (!call.result) {
-		err_set(&out->err, ENOMEM, "out of memory");
-		return;
-	}
-	ret = cmd->handler(&call);
 	if (ret < 0) {
-		if (call.err.code == 0)
-			err_set(&call.err, ret, "%s failed: %s", cmd->path, strerror(-ret));
-		out->err = call.err;
+		if (call->err.code == 0)
+			err_set(&call->err, ret, "%s failed: %s", cmd->path, strerror(-ret));
+		out->err = call->err;
 		goto out;
 	}
-	ret = result_finish(call.result, &out->result, &message, why, sizeof(why));
+	ret = result_finish(call->result, &out->result, &message, why, sizeof(why));
 	if (ret < 0) {
 		log_err("%s returned an invalid result: %s", cmd->path, why);
 		err_set(&out->err, ret, "Runtime error: %s returned an invalid result", cmd->path);
@@ -670,32 +729,55 @@ static void run_handler(struct esxd *d, const struct esx_caller *caller,
 			err_set(&out->err, ENOMEM, "out of memory");
 	}
 	out->changed = !(cmd->flags & CMD_READONLY);
+	if (out->changed) {
+		char *line = engine_redacted_line(cmd, (const char *const *)call->priv->argv,
+						  call->priv->argc);
+
+		log_notice("uid %u (%s) changed state: esxcli %s", (unsigned)call->caller->uid,
+			   call->caller->uid_name, line ? line : cmd->path);
+		free(line);
+	}
 out:
-	result_free(call.result);
+	call_deliver(call);
 }
 
-void engine_execute(struct esx_engine *e, struct esxd *d, const struct esx_caller *caller,
-		    const char *const *argv, size_t argc, int width, struct engine_reply *out)
+void engine_cancel(struct esx_call *call)
 {
-	struct esx_args args = { 0 };
-	const struct node *n;
-	size_t used;
+	if (!call)
+		return;
+	if (call->cancel)
+		call->cancel(call);
+	call_free(call);
+}
+
+void *engine_call_data(const struct esx_call *call)
+{
+	return call->priv->data;
+}
+
+/* Parse and check; fills the reply when there is nothing to run. Returns
+ * the command to run, or NULL. */
+static const struct esx_command *prepare(struct esx_engine *e, struct esx_call *call, int width)
+{
+	const char *const *argv = (const char *const *)call->priv->argv;
+	size_t argc = call->priv->argc, used;
+	struct engine_reply *out = &call->priv->reply;
+	const struct esx_caller *caller = call->caller;
+	const struct node *n = resolve(e, argv, argc, &used);
 	int wants_help = 0;
 
-	memset(out, 0, sizeof(*out));
-	n = resolve(e, argv, argc, &used);
 	if (!n->cmd || (used < argc && !is_option_word(argv[used]) && n->nchildren)) {
 		char *path;
 
 		/* A namespace: its help, unless a word did not resolve. */
 		if (used < argc && !is_option_word(argv[used])) {
 			unknown_words(out, argv, argc);
-			return;
+			return NULL;
 		}
 		path = join_words(argv, used);
 		if (!path) {
 			err_set(&out->err, ENOMEM, "out of memory");
-			return;
+			return NULL;
 		}
 		if (authorise(caller, path[0] ? path : "esxcli", false, &out->err) == 0) {
 			out->help = render_namespace_help(n, path, width);
@@ -703,12 +785,12 @@ void engine_execute(struct esx_engine *e, struct esxd *d, const struct esx_calle
 				err_set(&out->err, ENOMEM, "out of memory");
 		}
 		free(path);
-		return;
+		return NULL;
 	}
 	/* Someone in neither group learns nothing more than the refusal. */
 	if (caller->role == ROLE_NONE) {
 		authorise(caller, n->cmd->path, true, &out->err);
-		return;
+		return NULL;
 	}
 	if (used < argc && !is_option_word(argv[used])) {
 		/* A word after the command that is not an option. */
@@ -716,28 +798,81 @@ void engine_execute(struct esx_engine *e, struct esxd *d, const struct esx_calle
 			      argv[used]);
 		goto with_help;
 	}
-	if (parse_options(n->cmd, argv + used, argc - used, &args, &wants_help, &out->err) < 0)
+	if (parse_options(n->cmd, argv + used, argc - used, &call->args, &wants_help,
+			  &out->err) < 0)
 		goto with_help;
 	if (wants_help) {
 		if (authorise(caller, n->cmd->path, false, &out->err) == 0)
 			out->help = render_command_help(n->cmd, width);
-		goto out;
+		return NULL;
 	}
 	if (authorise(caller, n->cmd->path, !(n->cmd->flags & CMD_READONLY), &out->err) < 0)
-		goto out;
-	run_handler(d, caller, n->cmd, &args, out);
-	if (out->changed) {
-		char *line = engine_redacted_line(n->cmd, argv, argc);
-
-		log_notice("uid %u (%s) changed state: esxcli %s", (unsigned)caller->uid,
-			   caller->uid_name, line ? line : n->cmd->path);
-		free(line);
-	}
-	goto out;
+		return NULL;
+	return n->cmd;
 with_help:
 	out->help = render_command_help(n->cmd, width);
-out:
-	args_release(&args);
+	return NULL;
+}
+
+struct esx_call *engine_start(struct esx_engine *e, struct esxd *d,
+			      const struct esx_caller *caller, const char *const *argv,
+			      size_t argc, int width, engine_done_fn done, void *data)
+{
+	struct esx_call *call = call_new(d, caller, argv, argc, done, data);
+	const struct esx_command *cmd;
+	int ret;
+
+	if (!call) {
+		struct engine_reply oom = { 0 };
+
+		err_set(&oom.err, ENOMEM, "out of memory");
+		done(&oom, data);
+		engine_reply_free(&oom);
+		return NULL;
+	}
+	cmd = prepare(e, call, width);
+	if (!cmd) {
+		call_deliver(call);
+		return NULL;
+	}
+	call->cmd = cmd;
+	call->result = result_new(cmd->shape, cmd->schema, cmd->scalar_type);
+	if (!call->result) {
+		err_set(&call->priv->reply.err, ENOMEM, "out of memory");
+		call_deliver(call);
+		return NULL;
+	}
+	ret = cmd->handler(call);
+	if (ret == ESX_PENDING)
+		return call;
+	call_finish(call, ret > 0 ? -EPROTO : ret);
+	return NULL;
+}
+
+struct sync_reply {
+	struct engine_reply *out;
+};
+
+static void take_reply(struct engine_reply *reply, void *data)
+{
+	struct sync_reply *sync = data;
+
+	*sync->out = *reply;
+	memset(reply, 0, sizeof(*reply));
+}
+
+void engine_execute(struct esx_engine *e, struct esxd *d, const struct esx_caller *caller,
+		    const char *const *argv, size_t argc, int width, struct engine_reply *out)
+{
+	struct sync_reply sync = { out };
+	struct esx_call *pending;
+
+	memset(out, 0, sizeof(*out));
+	pending = engine_start(e, d, caller, argv, argc, width, take_reply, &sync);
+	if (pending) {
+		engine_cancel(pending);
+		err_set(&out->err, EINPROGRESS, "Runtime error: the command did not finish at once");
+	}
 }
 
 void engine_help(struct esx_engine *e, const struct esx_caller *caller,

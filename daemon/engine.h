@@ -33,7 +33,23 @@ struct engine_reply {
 int engine_new(const struct esx_command_set *sets, struct esx_engine **out, struct esx_err *err);
 void engine_free(struct esx_engine *e);
 
-/* Parse argv as esxcli words, check the caller's role, run the handler. */
+/* Receives the outcome of a command exactly once. The reply is the engine's:
+ * take what is needed (or steal its pointers, setting them NULL). */
+typedef void (*engine_done_fn)(struct engine_reply *reply, void *data);
+
+/* Parse argv as esxcli words, check the caller's role, run the handler, and
+ * report through done. Returns NULL when done was already called, or the
+ * pending call, which engine_cancel() abandons. argv is copied. */
+struct esx_call *engine_start(struct esx_engine *e, struct esxd *d,
+			      const struct esx_caller *caller, const char *const *argv,
+			      size_t argc, int width, engine_done_fn done, void *data);
+/* The client of a pending call has gone: stop its work, never call done. */
+void engine_cancel(struct esx_call *call);
+/* The data given to engine_start. */
+void *engine_call_data(const struct esx_call *call);
+
+/* The same, for callers that need the reply now (tests): a handler that
+ * would finish later is an error here. */
 void engine_execute(struct esx_engine *e, struct esxd *d, const struct esx_caller *caller,
 		    const char *const *argv, size_t argc, int width, struct engine_reply *out);
 void engine_reply_free(struct engine_reply *r);

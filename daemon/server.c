@@ -25,6 +25,7 @@
 
 enum client_state {
 	CLIENT_READING,
+	CLIENT_BUSY,       /* a command is running; its reply comes later */
 	CLIENT_WRITING,
 };
 
@@ -37,6 +38,8 @@ struct client {
 	char *out;               /* reply under way, NUL included */
 	size_t out_len, out_sent;
 	bool close_after_write;
+	bool dispatching;        /* inside process_requests() */
+	struct esx_call *pending;
 	struct loop_timer deadline;
 	struct client *prev, *next;
 };
@@ -57,6 +60,8 @@ static void client_close(struct client *c, const char *why)
 
 	if (why)
 		log_debug("client uid %u pid %d: %s", (unsigned)c->caller.uid, (int)c->caller.pid, why);
+	if (c->pending)
+		varlink_cancel(c->pending);
 	loop_timer_disarm(s->d->loop, &c->deadline);
 	loop_del_fd(s->d->loop, c->fd);
 	close(c->fd);
@@ -87,6 +92,11 @@ static void arm_deadline(struct client *c)
 	const struct esxd_config *cfg = &c->server->d->cfg;
 	unsigned ms;
 
+	if (c->state == CLIENT_BUSY) {
+		/* The command bounds its own time. */
+		loop_timer_disarm(c->server->d->loop, &c->deadline);
+		return;
+	}
 	if (c->state == CLIENT_WRITING)
 		ms = cfg->write_deadline_ms;
 	else if (frame_partial(&c->in))
@@ -110,11 +120,33 @@ static void queue_reply(struct client *c, char *reply)
 	loop_mod_fd(c->server->d->loop, c->fd, EPOLLOUT);
 }
 
+static void process_requests(struct client *c);
+
+/* A request's answer, now or later. */
+static void on_reply(char *reply, void *data)
+{
+	struct client *c = data;
+
+	c->pending = NULL;
+	if (reply) {
+		queue_reply(c, reply);
+	} else {
+		/* varlink "oneway": nothing to send, read on. */
+		c->state = CLIENT_READING;
+		loop_mod_fd(c->server->d->loop, c->fd, EPOLLIN);
+		if (!c->dispatching)
+			process_requests(c);
+	}
+	arm_deadline(c);
+}
+
 /* Answer complete requests one at a time, in order. */
 static void process_requests(struct client *c)
 {
+	c->dispatching = true;
 	while (c->state == CLIENT_READING && !c->close_after_write) {
 		char *msg = NULL;
+		struct esx_call *pending;
 		int ret = frame_next(&c->in, &msg);
 
 		if (ret == 0)
@@ -124,9 +156,15 @@ static void process_requests(struct client *c)
 			queue_reply(c, varlink_error_reply(ESX_ERR_PROTOCOL, "request too large"));
 			break;
 		}
-		queue_reply(c, varlink_handle(c->server->d, &c->caller, msg));
+		/* Until the answer: no reading (hang-ups are still reported). */
+		c->state = CLIENT_BUSY;
+		loop_mod_fd(c->server->d->loop, c->fd, 0);
+		pending = varlink_handle(c->server->d, &c->caller, msg, on_reply, c);
 		free(msg);
+		if (pending)
+			c->pending = pending;
 	}
+	c->dispatching = false;
 }
 
 static void client_write(struct client *c)
@@ -198,7 +236,7 @@ static void client_io(struct esx_loop *loop, int fd, uint32_t events, void *data
 		if (c->state == CLIENT_READING)
 			client_read(c);
 		else if (events & (EPOLLHUP | EPOLLERR))
-			client_close(c, "hung up");
+			client_close(c, c->pending ? "hung up: its command was cancelled" : "hung up");
 	}
 }
 

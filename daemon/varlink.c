@@ -175,26 +175,80 @@ static char *engine_reply_to_text(struct engine_reply *r)
 	return ok_reply(params);
 }
 
-static char *do_execute(struct esxd *d, const struct esx_caller *caller, struct json_object *params,
-			bool help_only)
+/* What an Execute needs to answer when the engine is done. */
+struct execute_ctx {
+	varlink_reply_fn reply;
+	void *data;
+	bool oneway;
+};
+
+static void execute_done(struct engine_reply *r, void *data)
+{
+	struct execute_ctx *ctx = data;
+	char *text = engine_reply_to_text(r);
+
+	if (ctx->oneway) {
+		free(text);
+		text = NULL;
+	}
+	ctx->reply(text, ctx->data);
+	free(ctx);
+}
+
+static struct esx_call *do_execute(struct esxd *d, const struct esx_caller *caller,
+				   struct json_object *params, bool oneway,
+				   varlink_reply_fn reply, void *data)
+{
+	struct execute_ctx *ctx;
+	const char **argv = NULL;
+	size_t argc = 0;
+	struct esx_call *pending;
+
+	if (read_argv(params, &argv, &argc) < 0) {
+		reply(error_reply(ESX_ERR_INVALID_PARAMETER,
+				  "argv must be an array of at most 256 strings", NULL), data);
+		return NULL;
+	}
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx) {
+		free(argv);
+		reply(NULL, data);
+		return NULL;
+	}
+	ctx->reply = reply;
+	ctx->data = data;
+	ctx->oneway = oneway;
+	pending = engine_start(d->engine, d, caller, argv, argc, read_width(params), execute_done, ctx);
+	free(argv);
+	return pending;
+}
+
+static char *do_help(struct esxd *d, const struct esx_caller *caller, struct json_object *params)
 {
 	struct engine_reply r;
 	const char **argv = NULL;
 	size_t argc = 0;
 	char *text;
-	int ret = read_argv(params, &argv, &argc);
 
-	if (ret < 0)
+	if (read_argv(params, &argv, &argc) < 0)
 		return error_reply(ESX_ERR_INVALID_PARAMETER,
 				   "argv must be an array of at most 256 strings", NULL);
-	if (help_only)
-		engine_help(d->engine, caller, argv, argc, read_width(params), &r);
-	else
-		engine_execute(d->engine, d, caller, argv, argc, read_width(params), &r);
+	engine_help(d->engine, caller, argv, argc, read_width(params), &r);
 	text = engine_reply_to_text(&r);
 	engine_reply_free(&r);
 	free(argv);
 	return text;
+}
+
+void varlink_cancel(struct esx_call *pending)
+{
+	struct execute_ctx *ctx;
+
+	if (!pending)
+		return;
+	ctx = engine_call_data(pending);
+	engine_cancel(pending);
+	free(ctx);
 }
 
 static char *do_complete(struct esxd *d, const struct esx_caller *caller, struct json_object *params)
@@ -274,12 +328,15 @@ static char *do_get_interface(struct json_object *params)
 	return ok_reply(p);
 }
 
-char *varlink_handle(struct esxd *d, const struct esx_caller *caller, const char *request)
+struct esx_call *varlink_handle(struct esxd *d, const struct esx_caller *caller,
+				const char *request, varlink_reply_fn reply, void *data)
 {
-	struct json_object *req = json_tokener_parse(request), *method_obj, *params, *oneway;
+	struct json_object *req = json_tokener_parse(request), *method_obj, *params, *oneway_obj;
+	struct json_object *empty = NULL;
+	struct esx_call *pending = NULL;
 	const char *method;
 	char *text = NULL;
-	struct json_object *empty = NULL;
+	bool oneway = false;
 
 	if (!req || !json_object_is_type(req, json_type_object)) {
 		text = error_reply(ESX_ERR_PROTOCOL, "the request is not a JSON object", NULL);
@@ -291,6 +348,8 @@ char *varlink_handle(struct esxd *d, const struct esx_caller *caller, const char
 		goto out;
 	}
 	method = json_object_get_string(method_obj);
+	if (json_object_object_get_ex(req, "oneway", &oneway_obj))
+		oneway = json_object_get_boolean(oneway_obj);
 	if (!json_object_object_get_ex(req, ESX_KEY_PARAMETERS, &params)) {
 		empty = json_object_new_object();
 		params = empty;
@@ -299,10 +358,14 @@ char *varlink_handle(struct esxd *d, const struct esx_caller *caller, const char
 		text = error_reply(ESX_ERR_INVALID_PARAMETER, "parameters must be an object", NULL);
 		goto out;
 	}
-	if (strcmp(method, ESX_METHOD_EXECUTE) == 0)
-		text = do_execute(d, caller, params, false);
-	else if (strcmp(method, ESX_METHOD_HELP) == 0)
-		text = do_execute(d, caller, params, true);
+	if (strcmp(method, ESX_METHOD_EXECUTE) == 0) {
+		pending = do_execute(d, caller, params, oneway, reply, data);
+		json_object_put(empty);
+		json_object_put(req);
+		return pending;
+	}
+	if (strcmp(method, ESX_METHOD_HELP) == 0)
+		text = do_help(d, caller, params);
 	else if (strcmp(method, ESX_METHOD_COMPLETE) == 0)
 		text = do_complete(d, caller, params);
 	else if (strcmp(method, ESX_METHOD_GETINFO) == 0)
@@ -311,12 +374,13 @@ char *varlink_handle(struct esxd *d, const struct esx_caller *caller, const char
 		text = do_get_interface(params);
 	else
 		text = error_reply(ESX_ERR_METHOD_NOT_FOUND, "no such method", NULL);
-	if (json_object_object_get_ex(req, "oneway", &oneway) && json_object_get_boolean(oneway)) {
+	if (oneway) {
 		free(text);
 		text = NULL;
 	}
 out:
 	json_object_put(empty);
 	json_object_put(req);
-	return text;
+	reply(text, data);
+	return NULL;
 }

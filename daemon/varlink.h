@@ -11,9 +11,18 @@
 
 struct esxd;
 
-/* Answer one request. Returns the reply text (caller frees), or NULL when
- * the request asked for no reply (varlink "oneway") or memory ran out. */
-char *varlink_handle(struct esxd *d, const struct esx_caller *caller, const char *request);
+struct esx_call;
+
+/* Receives the reply text (the callee frees it), or NULL when the request
+ * asked for no reply (varlink "oneway") or memory ran out. */
+typedef void (*varlink_reply_fn)(char *reply, void *data);
+
+/* Answer one request through reply, exactly once, possibly before this
+ * returns. Returns NULL when answered, or the pending call when the answer
+ * comes later; varlink_cancel() abandons it. */
+struct esx_call *varlink_handle(struct esxd *d, const struct esx_caller *caller,
+				const char *request, varlink_reply_fn reply, void *data);
+void varlink_cancel(struct esx_call *pending);
 
 /* A ready-made error reply (for oversize or refused connections). */
 char *varlink_error_reply(const char *name, const char *message);

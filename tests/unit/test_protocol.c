@@ -27,7 +27,7 @@
 #include "esxcli/protocol.h"
 
 static char tmpdir[] = "/tmp/esxtest-protocol-XXXXXX";
-static char sock_path[256];
+static char sock_path[100];
 static pid_t daemon_pid = -1;
 
 static void sleep_ms(int ms)
