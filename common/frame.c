@@ -17,6 +17,7 @@ void frame_init(struct esx_frame *f, size_t limit)
 	f->len = 0;
 	f->cap = 0;
 	f->limit = limit;
+	f->scanned = 0;
 }
 
 void frame_free(struct esx_frame *f)
@@ -30,10 +31,20 @@ int frame_partial(const struct esx_frame *f)
 	return f->len > 0;
 }
 
-/* Without a NUL in the buffer, the message under way is all of it. */
-static int over_limit(const struct esx_frame *f)
+/* Where the first message ends, or NULL. Remembers how far it looked, so
+ * a large message arriving in pieces is scanned once. */
+static char *find_end(struct esx_frame *f)
 {
-	const char *nul = memchr(f->buf, '\0', f->len);
+	char *nul = memchr(f->buf + f->scanned, '\0', f->len - f->scanned);
+
+	f->scanned = nul ? 0 : f->len;
+	return nul;
+}
+
+/* Without a NUL in the buffer, the message under way is all of it. */
+static int over_limit(struct esx_frame *f)
+{
+	const char *nul = find_end(f);
 	size_t pending = nul ? (size_t)(nul - f->buf) : f->len;
 
 	return pending > f->limit;
@@ -44,7 +55,9 @@ ssize_t frame_read(struct esx_frame *f, int fd)
 	ssize_t n;
 
 	if (f->cap - f->len < FRAME_READ_CHUNK) {
-		size_t cap = f->len + FRAME_READ_CHUNK;
+		/* Grow geometrically: large replies arrive in many reads. */
+		size_t cap = f->cap * 2 > f->len + FRAME_READ_CHUNK ? f->cap * 2
+								    : f->len + FRAME_READ_CHUNK;
 		char *buf = realloc(f->buf, cap);
 
 		if (!buf)
@@ -69,9 +82,9 @@ int frame_next(struct esx_frame *f, char **msg)
 	*msg = NULL;
 	if (f->len == 0)
 		return 0;
-	nul = memchr(f->buf, '\0', f->len);
+	nul = find_end(f);
 	if (!nul)
-		return over_limit(f) ? -EMSGSIZE : 0;
+		return f->len > f->limit ? -EMSGSIZE : 0;
 	mlen = (size_t)(nul - f->buf);
 	if (mlen > f->limit)
 		return -EMSGSIZE;
@@ -81,6 +94,7 @@ int frame_next(struct esx_frame *f, char **msg)
 	memcpy(copy, f->buf, mlen + 1);
 	f->len -= mlen + 1;
 	memmove(f->buf, nul + 1, f->len);
+	f->scanned = 0;
 	*msg = copy;
 	return 1;
 }

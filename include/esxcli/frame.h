@@ -15,6 +15,7 @@ struct esx_frame {
 	size_t len;      /* bytes held */
 	size_t cap;
 	size_t limit;    /* longest message accepted, NUL excluded */
+	size_t scanned;  /* bytes already searched for a NUL, none found */
 };
 
 void frame_init(struct esx_frame *f, size_t limit);
