@@ -7,6 +7,8 @@
 const struct esx_command_set esx_command_sets[] = {
 	{ esxcli_commands, esxcli_namespaces },
 	{ network_nic_commands, network_nic_namespaces },
+	{ network_vswitch_commands, network_vswitch_namespaces },
+	{ network_ip_commands, network_ip_namespaces },
 	{ system_commands, system_namespaces },
 	{ NULL, NULL },
 };

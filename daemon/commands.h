@@ -14,6 +14,10 @@ extern const struct esx_command esxcli_commands[];
 extern const struct esx_namespace esxcli_namespaces[];
 extern const struct esx_command network_nic_commands[];
 extern const struct esx_namespace network_nic_namespaces[];
+extern const struct esx_command network_vswitch_commands[];
+extern const struct esx_namespace network_vswitch_namespaces[];
+extern const struct esx_command network_ip_commands[];
+extern const struct esx_namespace network_ip_namespaces[];
 extern const struct esx_command system_commands[];
 extern const struct esx_namespace system_namespaces[];
 

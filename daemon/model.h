@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The desired network state as typed data: standard vSwitches, portgroups,
+ * failover policies, vmkernel interfaces and static routes, loaded from and
+ * saved to the store's "network" section. Knows nothing of the kernel.
+ *
+ * A change is a transaction: copy the model (model_clone), change the copy,
+ * then hand it to model_apply() (daemon/transaction.h) which makes Linux
+ * match it and commits the store, or leaves both as they were.
+ */
+#ifndef ESXD_MODEL_H
+#define ESXD_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "errors.h"
+#include "strv.h"
+
+struct json_object;
+
+#define MODEL_NAME_MAX 64        /* vSwitch and portgroup names */
+#define MODEL_IFNAME_MAX 16      /* Linux interface names, NUL included */
+#define MODEL_MAC_MAX 18         /* "aa:bb:cc:dd:ee:ff" */
+#define MODEL_ADDR_MAX 46        /* INET6_ADDRSTRLEN: an address in text */
+
+enum lb_policy { LB_PORTID = 0, LB_IPHASH, LB_MAC, LB_EXPLICIT };
+enum failure_detection { FD_LINK = 0, FD_BEACON };
+
+/* A failover (teaming) policy. On a vSwitch every field is set. On a
+ * portgroup, a field with its has_ flag false is inherited from the vSwitch
+ * (ESXi's "Override Vswitch ..." flags). Active and standby are set and
+ * inherited together, as ESXi's "uplinks" override. */
+struct failover_policy {
+	bool has_uplinks, has_load_balancing, has_failure_detection, has_notify, has_failback;
+	struct esx_strv active;
+	struct esx_strv standby;
+	enum lb_policy load_balancing;
+	enum failure_detection failure_detection;
+	bool notify_switches;
+	bool failback;
+};
+
+struct vswitch {
+	char name[MODEL_NAME_MAX];
+	unsigned ports;               /* ESXi's -P; accepted and stored */
+	unsigned mtu;
+	char cdp_status[12];          /* down|listen|advertise|both; stored */
+	struct esx_strv uplinks;      /* NIC names, in the order added */
+	struct failover_policy policy;
+};
+
+struct portgroup {
+	char name[MODEL_NAME_MAX];
+	char vswitch[MODEL_NAME_MAX];
+	unsigned vlan_id;             /* 0: untagged; 1..4094: 802.1Q; 4095: trunk */
+	struct failover_policy policy;  /* overrides only */
+};
+
+enum ipv4_type { IPV4_NONE = 0, IPV4_STATIC, IPV4_DHCP };
+
+struct vmk {
+	char name[MODEL_IFNAME_MAX];  /* vmkN */
+	char portgroup[MODEL_NAME_MAX];
+	char mac[MODEL_MAC_MAX];      /* generated once and kept */
+	unsigned mtu;
+	bool enabled;
+	enum ipv4_type ipv4_type;
+	char ipv4_address[MODEL_ADDR_MAX];
+	unsigned ipv4_prefix;         /* from the netmask */
+	char ipv4_gateway[MODEL_ADDR_MAX];   /* per-vmk gateway, "" when none */
+	struct esx_strv ipv6;         /* "addr/prefix" */
+	unsigned table;               /* its routing table, fixed at creation */
+};
+
+struct static_route {
+	char network[MODEL_ADDR_MAX]; /* "10.1.0.0/16" or "default" */
+	char gateway[MODEL_ADDR_MAX];
+	bool ipv6;
+};
+
+/* A NIC's sysctl values before the daemon changed them, to restore when the
+ * last vmk leaves it. */
+struct saved_sysctls {
+	char ifname[MODEL_IFNAME_MAX];
+	int arp_ignore, arp_announce, rp_filter;
+};
+
+struct model {
+	struct vswitch *vswitches;
+	size_t nvswitches;
+	struct portgroup *portgroups;
+	size_t nportgroups;
+	struct vmk *vmks;
+	size_t nvmks;
+	struct static_route *routes;
+	size_t nroutes;
+	struct saved_sysctls *saved;
+	size_t nsaved;
+};
+
+/* Read the store's "network" section (absent: an empty model). A section
+ * that does not parse is -EBADMSG with a message naming what is wrong. */
+int model_load(struct json_object *root, struct model *out, struct esx_err *err);
+/* Write the model as the "network" section of root (replacing it). */
+int model_save(const struct model *m, struct json_object *root, struct esx_err *err);
+int model_clone(const struct model *m, struct model *out);
+void model_free(struct model *m);
+
+struct vswitch *model_vswitch(const struct model *m, const char *name);
+struct portgroup *model_portgroup(const struct model *m, const char *name);
+struct vmk *model_vmk(const struct model *m, const char *name);
+
+/* Append a zeroed entry; returns it, or NULL on ENOMEM. */
+struct vswitch *model_add_vswitch(struct model *m);
+struct portgroup *model_add_portgroup(struct model *m);
+struct vmk *model_add_vmk(struct model *m);
+struct static_route *model_add_route(struct model *m);
+void model_remove_vswitch(struct model *m, const char *name);
+void model_remove_portgroup(struct model *m, const char *name);
+void model_remove_vmk(struct model *m, const char *name);
+void model_remove_route(struct model *m, const struct static_route *r);
+
+/* The effective policy of a portgroup: its overrides over its vSwitch's
+ * policy; active/standby keep only uplinks the vSwitch has. out is
+ * initialised here; free it with policy_free(). Its has_ flags say which
+ * values the portgroup overrides. -ENOENT when its vSwitch is missing. */
+int policy_effective(const struct model *m, const struct portgroup *pg,
+		     struct failover_policy *out);
+int policy_copy(const struct failover_policy *from, struct failover_policy *to);
+void policy_free(struct failover_policy *p);
+/* Uplinks of the vSwitch in neither list: "Unused Adapters". */
+int policy_unused(const struct vswitch *vs, const struct failover_policy *eff,
+		  struct esx_strv *out);
+
+const char *lb_policy_name(enum lb_policy lb);          /* srcport, iphash, srcmac, explicit */
+int lb_policy_parse(const char *word, enum lb_policy *out); /* portid|iphash|mac|explicit */
+
+/* ---- Limits, defaults and the rules commands and reconciler share ---- */
+
+#define MODEL_MTU_MIN 1280
+#define MODEL_MTU_MAX 9000
+#define MODEL_MTU_DEFAULT 1500
+#define MODEL_PORTS_MIN 8
+#define MODEL_PORTS_MAX 4088
+#define MODEL_PORTS_DEFAULT 128
+#define MODEL_VLAN_MAX 4095
+#define MODEL_TABLE_FIRST 10000  /* a vmk's routing table: one of these */
+#define MODEL_TABLE_LAST 10999
+
+/* A vSwitch name or portgroup name: 1..MODEL_NAME_MAX-1 bytes, no control
+ * characters, no commas (they separate lists). */
+bool model_name_valid(const char *name);
+/* vmk followed by 1 to 5 digits. */
+bool model_vmk_name_valid(const char *name);
+
+/* ESXi's settings for a new vSwitch: 128 ports, MTU 1500, CDP listen, and
+ * the default policy (portid, link, notify, failback, no uplinks yet). The
+ * name is set by the caller. */
+void model_vswitch_defaults(struct vswitch *vs);
+
+/* The vSwitch that has nic as an uplink, or NULL. */
+struct vswitch *model_uplink_owner(const struct model *m, const char *nic);
+/* Add nic to vs's uplinks and, as ESXi does, at the end of its active list.
+ * 0 or -ENOMEM. */
+int model_add_uplink(struct vswitch *vs, const char *nic);
+/* Take nic off vs and out of the failover lists of vs and its portgroups. */
+void model_remove_uplink(struct model *m, struct vswitch *vs, const char *nic);
+
+/* The vmk on a portgroup (ESXi allows one per standard portgroup), or NULL. */
+struct vmk *model_portgroup_vmk(const struct model *m, const char *portgroup);
+/* The vSwitch a vmk hangs from, or NULL. */
+struct vswitch *model_vmk_vswitch(const struct model *m, const struct vmk *vmk);
+/* The vmks whose portgroup's effective failover order (active or standby)
+ * names nic, appended to out. 0 or -ENOMEM. */
+int model_uplink_users(const struct model *m, const char *nic, struct esx_strv *out);
+
+/* The lowest routing table in MODEL_TABLE_FIRST..LAST no vmk has: 0 or
+ * -ENOSPC. */
+int model_free_table(const struct model *m, unsigned *out);
+/* A locally administered unicast MAC, 02:50:56:r0:r1:r2, from three random
+ * bytes the caller draws (the model does no I/O). */
+void model_make_mac(const unsigned char random[3], char out[MODEL_MAC_MAX]);
+/* The vmk holding this MAC (compared without case), or NULL. */
+struct vmk *model_vmk_by_mac(const struct model *m, const char *mac);
+/* The vmk with this IPv4 address, or NULL. */
+struct vmk *model_vmk_by_ipv4(const struct model *m, const char *addr);
+/* The vmk with this IPv6 address (canonical text, no prefix), or NULL. */
+struct vmk *model_vmk_by_ipv6(const struct model *m, const char *addr);
+/* The first vmk (in model order) whose IPv4 subnet contains addr, or NULL:
+ * the interface a static route's gateway is reached through. */
+struct vmk *model_gateway_vmk(const struct model *m, const char *addr);
+/* The static IPv4 routes no vmk's subnet can reach, as "network via
+ * gateway", appended to out. 0 or -ENOMEM. */
+int model_unreachable_routes(const struct model *m, struct esx_strv *out);
+
+/* Change a failover order as `policy failover set -a/-s` does. active and
+ * standby are ESXi's comma-separated NIC lists ("vmnic1,vmnic2"; "" is an
+ * empty list), or NULL when not given. A given list replaces its side; the
+ * other side keeps its order minus the NICs just named, so naming a standby
+ * NIC as active moves it. Every NIC must be an uplink of vs, once. On
+ * success p's lists are replaced and has_uplinks set; on failure p is
+ * unchanged and err says why (-EINVAL or -ENOMEM). */
+int policy_change_uplinks(const struct vswitch *vs, struct failover_policy *p,
+			  const char *active, const char *standby, struct esx_err *err);
+
+const char *failure_detection_name(enum failure_detection fd);    /* link, beacon */
+int failure_detection_parse(const char *word, enum failure_detection *out);
+
+#endif
