@@ -16,6 +16,8 @@ struct esx_store;
 struct esx_net;
 struct esx_server;
 struct esx_engine;
+struct model;
+struct reconciler;
 
 struct esxd_config {
 	const char *socket_path;
@@ -38,6 +40,8 @@ struct esxd {
 	struct esx_net *net;          /* NULL when netlink could not be opened */
 	struct esx_server *server;
 	struct esx_engine *engine;     /* the command tree */
+	struct model *model;           /* the committed desired network state */
+	struct reconciler *reconciler; /* makes the kernel match the model */
 	gid_t admin_gid, readonly_gid;
 	bool have_admin_gid, have_readonly_gid;
 	time_t started;

@@ -25,9 +25,11 @@
 #include "log.h"
 #include "loop.h"
 #include "net_link.h"
+#include "reconcile.h"
 #include "sd_notify.h"
 #include "server.h"
 #include "store.h"
+#include "transaction.h"
 
 #define DEFAULT_STATE "/var/lib/esxclid/esx.conf"
 
@@ -223,6 +225,10 @@ int main(int argc, char **argv)
 		log_err("%s", err.text);
 		goto out;
 	}
+	if (model_init(&d, &err) < 0) {
+		log_err("%s", err.text);
+		goto out;
+	}
 	err_reset(&err);
 	/* A host without some parts still gets the commands that work. */
 	if (net_open(&d.net, &err) < 0) {
@@ -232,6 +238,16 @@ int main(int argc, char **argv)
 		err_reset(&err);
 	} else if (loop_add_fd(d.loop, net_event_fd(d.net), EPOLLIN, on_netlink, &d) < 0) {
 		log_warn("cannot watch netlink events; network state may be stale");
+	}
+	if (d.net && reconciler_new(&d, &d.reconciler, &err) < 0) {
+		log_warn("cannot manage the network (%s): network changes will fail", err.text);
+		err_reset(&err);
+	}
+	/* What the store describes is made real before anyone is served, and
+	 * before systemd is told we are ready (open-iscsi logs in after us). */
+	if (d.reconciler && reconcile(d.reconciler, d.model, &err) < 0) {
+		log_err("the network does not match the configuration yet: %s", err.text);
+		err_reset(&err);
 	}
 	auth_resolve_groups(&d);
 	if (server_start(&d, &d.server, &err) < 0) {
@@ -253,8 +269,10 @@ int main(int argc, char **argv)
 	status = 0;
 out:
 	server_stop(d.server);
+	reconciler_free(d.reconciler);
 	if (d.net)
 		net_close(d.net);
+	model_exit(&d);
 	store_close(d.store);
 	engine_free(d.engine);
 	if (sfd >= 0) {

@@ -35,6 +35,20 @@ int strv_add_if_prefix(struct esx_strv *v, const char *s, const char *prefix)
 	return strv_add(v, s);
 }
 
+int strv_contains(const struct esx_strv *v, const char *s)
+{
+	for (size_t i = 0; i < v->len; i++) {
+		if (strcmp(v->items[i], s) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int strv_add_unique(struct esx_strv *v, const char *s)
+{
+	return strv_contains(v, s) ? 0 : strv_add(v, s);
+}
+
 static int compare_strings(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

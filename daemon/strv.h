@@ -14,6 +14,10 @@ struct esx_strv {
 int strv_add(struct esx_strv *v, const char *s);
 /* Append s only if it starts with prefix (NULL or "" matches everything). */
 int strv_add_if_prefix(struct esx_strv *v, const char *s, const char *prefix);
+/* Append s unless the vector holds it already. */
+int strv_add_unique(struct esx_strv *v, const char *s);
+/* Whether the vector holds s. */
+int strv_contains(const struct esx_strv *v, const char *s);
 /* Sort and drop duplicates. */
 void strv_sort_unique(struct esx_strv *v);
 void strv_free(struct esx_strv *v);

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Planning the kernel state from the model: a pure function, unit-tested. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netplan.h"
+
+static const struct uplink_state *find_link(const struct uplink_state *links, size_t n,
+					    const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(links[i].name, name) == 0)
+			return &links[i];
+	}
+	return NULL;
+}
+
+static bool usable(const struct uplink_state *l)
+{
+	return l && l->exists && l->admin_up && l->carrier;
+}
+
+static bool exists(const struct uplink_state *l)
+{
+	return l && l->exists;
+}
+
+/* The list's own copy of name, or NULL. */
+static const char *find_in(const struct esx_strv *v, const char *name)
+{
+	for (size_t i = 0; name && name[0] && i < v->len; i++) {
+		if (strcmp(v->items[i], name) == 0)
+			return v->items[i];
+	}
+	return NULL;
+}
+
+static const char *first_where(const struct esx_strv *list, const struct uplink_state *links,
+			       size_t n, bool (*pred)(const struct uplink_state *))
+{
+	for (size_t i = 0; i < list->len; i++) {
+		if (pred(find_link(links, n, list->items[i])))
+			return list->items[i];
+	}
+	return NULL;
+}
+
+const char *plan_choose_uplink(const struct failover_policy *eff, const char *current,
+			       const struct uplink_state *links, size_t nlinks)
+{
+	const char *here = find_in(&eff->active, current);
+	const char *pick;
+
+	if (!here)
+		here = find_in(&eff->standby, current);
+	/* Without failback a vmk stays where it is while that uplink works,
+	 * even when a better one has come back (ESXi's "Failback: No"). */
+	if (!eff->failback && here && usable(find_link(links, nlinks, here)))
+		return here;
+	pick = first_where(&eff->active, links, nlinks, usable);
+	if (!pick)
+		pick = first_where(&eff->standby, links, nlinks, usable);
+	if (pick)
+		return pick;
+	/* No uplink has carrier: stay put if possible, else take the first that
+	 * exists, so the vmk keeps existing and comes up with its link. */
+	if (here && exists(find_link(links, nlinks, here)))
+		return here;
+	pick = first_where(&eff->active, links, nlinks, exists);
+	if (!pick)
+		pick = first_where(&eff->standby, links, nlinks, exists);
+	return pick;
+}
+
+int plan_ipv4_network(const char *addr, unsigned prefix, char *net, size_t net_len,
+		      char *bcast, size_t bcast_len)
+{
+	struct in_addr a, n, b;
+	uint32_t mask;
+
+	if (prefix > 32 || inet_pton(AF_INET, addr, &a) != 1)
+		return -EINVAL;
+	mask = prefix ? htonl(~0u << (32 - prefix)) : 0;
+	n.s_addr = a.s_addr & mask;
+	b.s_addr = n.s_addr | ~mask;
+	if (net && !inet_ntop(AF_INET, &n, net, (socklen_t)net_len))
+		return -ENOSPC;
+	if (bcast && !inet_ntop(AF_INET, &b, bcast, (socklen_t)bcast_len))
+		return -ENOSPC;
+	return 0;
+}
+
+/* The network part of an IPv6 address/prefix. */
+static int ipv6_network(const char *addr, unsigned prefix, char *net, size_t len)
+{
+	struct in6_addr a;
+
+	if (prefix > 128 || inet_pton(AF_INET6, addr, &a) != 1)
+		return -EINVAL;
+	for (unsigned bit = prefix; bit < 128; bit++)
+		a.s6_addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+	return inet_ntop(AF_INET6, &a, net, (socklen_t)len) ? 0 : -ENOSPC;
+}
+
+static struct plan_route *add_route(struct plan_route **routes, size_t *n)
+{
+	struct plan_route *r = realloc(*routes, (*n + 1) * sizeof(**routes));
+
+	if (!r)
+		return NULL;
+	*routes = r;
+	r = &r[(*n)++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static int plan_addresses_and_routes(const struct vmk *v, struct plan_vmk *p)
+{
+	struct plan_route *r;
+	char buf[MODEL_ADDR_MAX + 8];
+	int ret;
+
+	if (v->ipv4_type == IPV4_STATIC && v->ipv4_address[0]) {
+		snprintf(buf, sizeof(buf), "%s/%u", v->ipv4_address, v->ipv4_prefix);
+		if (strv_add(&p->addresses, buf) < 0)
+			return -ENOMEM;
+		r = add_route(&p->routes, &p->nroutes);
+		if (!r)
+			return -ENOMEM;
+		ret = plan_ipv4_network(v->ipv4_address, v->ipv4_prefix, r->dst, sizeof(r->dst),
+					NULL, 0);
+		if (ret < 0)
+			return ret;
+		r->dst_len = v->ipv4_prefix;
+		snprintf(r->src, sizeof(r->src), "%s", v->ipv4_address);
+		if (v->ipv4_gateway[0]) {
+			r = add_route(&p->routes, &p->nroutes);
+			if (!r)
+				return -ENOMEM;
+			snprintf(r->gateway, sizeof(r->gateway), "%s", v->ipv4_gateway);
+			snprintf(r->src, sizeof(r->src), "%s", v->ipv4_address);
+		}
+	}
+	for (size_t i = 0; i < v->ipv6.len; i++) {
+		char addr[MODEL_ADDR_MAX];
+		const char *slash = strchr(v->ipv6.items[i], '/');
+		unsigned prefix = slash ? (unsigned)strtoul(slash + 1, NULL, 10) : 128;
+
+		snprintf(addr, sizeof(addr), "%.*s",
+			 (int)(slash ? (size_t)(slash - v->ipv6.items[i]) : strlen(v->ipv6.items[i])),
+			 v->ipv6.items[i]);
+		snprintf(buf, sizeof(buf), "%s/%u", addr, prefix);
+		if (strv_add(&p->addresses, buf) < 0)
+			return -ENOMEM;
+		r = add_route(&p->routes, &p->nroutes);
+		if (!r)
+			return -ENOMEM;
+		ret = ipv6_network(addr, prefix, r->dst, sizeof(r->dst));
+		if (ret < 0)
+			return ret;
+		r->dst_len = prefix;
+		r->ipv6 = true;
+	}
+	return 0;
+}
+
+static void plan_vmk_free(struct plan_vmk *p)
+{
+	strv_free(&p->addresses);
+	free(p->routes);
+}
+
+void plan_free(struct plan *p)
+{
+	for (size_t i = 0; i < p->nvmks; i++)
+		plan_vmk_free(&p->vmks[i]);
+	free(p->vmks);
+	strv_free(&p->carrier_uplinks);
+	free(p->main_routes);
+	memset(p, 0, sizeof(*p));
+}
+
+static int plan_main_routes(const struct model *m, struct plan *out)
+{
+	for (size_t i = 0; i < m->nroutes; i++) {
+		const struct static_route *sr = &m->routes[i];
+		struct plan_route *r = add_route(&out->main_routes, &out->nmain_routes);
+		const char *slash;
+
+		if (!r)
+			return -ENOMEM;
+		r->ipv6 = sr->ipv6;
+		snprintf(r->gateway, sizeof(r->gateway), "%s", sr->gateway);
+		if (strcmp(sr->network, "default") == 0)
+			continue;
+		slash = strchr(sr->network, '/');
+		snprintf(r->dst, sizeof(r->dst), "%.*s",
+			 (int)(slash ? (size_t)(slash - sr->network) : strlen(sr->network)),
+			 sr->network);
+		r->dst_len = slash ? (unsigned)strtoul(slash + 1, NULL, 10) : (sr->ipv6 ? 128 : 32);
+	}
+	return 0;
+}
+
+int plan_build(const struct model *m, const struct uplink_state *links, size_t nlinks,
+	       plan_current_fn current, void *data, struct plan *out)
+{
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->vmks = calloc(m->nvmks ? m->nvmks : 1, sizeof(*out->vmks));
+	if (!out->vmks)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->nvmks; i++) {
+		const struct vmk *v = &m->vmks[i];
+		const struct portgroup *pg = model_portgroup(m, v->portgroup);
+		struct plan_vmk *p = &out->vmks[out->nvmks++];
+		struct failover_policy eff;
+		const char *uplink = NULL;
+
+		snprintf(p->name, sizeof(p->name), "%s", v->name);
+		snprintf(p->mac, sizeof(p->mac), "%s", v->mac);
+		p->mtu = v->mtu;
+		p->up = v->enabled;
+		p->table = v->table;
+		p->rule_priority = NETPLAN_RULE_PRIORITY_BASE + (v->table - NETPLAN_TABLE_FIRST);
+		if (pg && policy_effective(m, pg, &eff) == 0) {
+			uplink = plan_choose_uplink(&eff, current ? current(v->name, data) : NULL,
+						    links, nlinks);
+			if (uplink)
+				snprintf(p->uplink, sizeof(p->uplink), "%s", uplink);
+			p->notify_switches = eff.notify_switches;
+			policy_free(&eff);
+		}
+		if (pg && p->uplink[0]) {
+			p->vlan_id = pg->vlan_id;
+			ret = strv_add_unique(&out->carrier_uplinks, p->uplink);
+			if (ret < 0)
+				goto fail;
+		}
+		ret = plan_addresses_and_routes(v, p);
+		if (ret < 0)
+			goto fail;
+	}
+	ret = plan_main_routes(m, out);
+	if (ret < 0)
+		goto fail;
+	return 0;
+fail:
+	plan_free(out);
+	return ret;
+}
