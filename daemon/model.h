@@ -79,13 +79,6 @@ struct static_route {
 	bool ipv6;
 };
 
-/* A NIC's sysctl values before the daemon changed them, to restore when the
- * last vmk leaves it. */
-struct saved_sysctls {
-	char ifname[MODEL_IFNAME_MAX];
-	int arp_ignore, arp_announce, rp_filter;
-};
-
 struct model {
 	struct vswitch *vswitches;
 	size_t nvswitches;
@@ -95,9 +88,9 @@ struct model {
 	size_t nvmks;
 	struct static_route *routes;
 	size_t nroutes;
-	struct saved_sysctls *saved;
-	size_t nsaved;
 };
+
+/* The JSON form (model_json.c). */
 
 /* Read the store's "network" section (absent: an empty model). A section
  * that does not parse is -EBADMSG with a message naming what is wrong. */

@@ -359,9 +359,7 @@ static const char *const full_document =
 	"\"routes\": [ "
 	"{ \"network\": \"default\", \"gateway\": \"10.0.0.1\", \"family\": \"ipv4\" }, "
 	"{ \"network\": \"10.1.0.0/16\", \"gateway\": \"10.0.0.254\", \"family\": \"ipv4\" }, "
-	"{ \"network\": \"fd01::/48\", \"gateway\": \"fd00::1\", \"family\": \"ipv6\" } ], "
-	"\"saved_sysctls\": [ "
-	"{ \"ifname\": \"vmnic1\", \"arp_ignore\": 0, \"arp_announce\": 0, \"rp_filter\": 2 } ] "
+	"{ \"network\": \"fd01::/48\", \"gateway\": \"fd00::1\", \"family\": \"ipv6\" } ] "
 	"} }";
 
 static char *to_text(struct json_object *o)
@@ -383,7 +381,6 @@ START_TEST(round_trip_is_exact)
 	ck_assert_uint_eq(m.nportgroups, 3);
 	ck_assert_uint_eq(m.nvmks, 2);
 	ck_assert_uint_eq(m.nroutes, 3);
-	ck_assert_uint_eq(m.nsaved, 1);
 	ck_assert(model_portgroup(&m, "iSCSI1")->policy.has_uplinks);
 	ck_assert(!model_portgroup(&m, "iSCSI1")->policy.has_failback);
 	ck_assert(model_portgroup(&m, "iSCSI2")->policy.has_failback);
@@ -391,7 +388,6 @@ START_TEST(round_trip_is_exact)
 	ck_assert_str_eq(model_vmk(&m, "vmk1")->ipv4_gateway, "10.0.0.1");
 	ck_assert_uint_eq(model_vmk(&m, "vmk1")->ipv4_prefix, 24);
 	ck_assert(m.routes[2].ipv6);
-	ck_assert_int_eq(m.saved[0].rp_filter, 2);
 
 	/* A clone saves to the same text, and survives the original. */
 	ck_assert_int_eq(model_clone(&m, &copy), 0);
@@ -416,13 +412,13 @@ START_TEST(absent_section_is_empty)
 	struct model m;
 
 	ck_assert_int_eq(model_load(root, &m, &err), 0);
-	ck_assert_uint_eq(m.nvswitches + m.nportgroups + m.nvmks + m.nroutes + m.nsaved, 0);
+	ck_assert_uint_eq(m.nvswitches + m.nportgroups + m.nvmks + m.nroutes, 0);
 	ck_assert_int_eq(model_save(&m, root, &err), 0);
 	/* Other sections are left alone; the network section replaced. */
 	ck_assert(json_object_object_get_ex(root, "version", NULL));
 	ck_assert(json_object_object_get_ex(root, "network", &saved));
 	ck_assert_str_eq(json_object_to_json_string_ext(saved, JSON_C_TO_STRING_PLAIN),
-			 "{\"vswitches\":[],\"portgroups\":[],\"vmks\":[],\"routes\":[],\"saved_sysctls\":[]}");
+			 "{\"vswitches\":[],\"portgroups\":[],\"vmks\":[],\"routes\":[]}");
 	model_free(&m);
 	json_object_put(root);
 }
@@ -479,8 +475,7 @@ static const struct corrupt_case corrupt_cases[] = {
 	  "network.routes[1].network: '10.1.0.1/16' is not a network/length or default" },
 	{ "\"family\": \"ipv6\"", "\"family\": \"ipx\"",
 	  "network.routes[2].family: 'ipx' is not one of the known values" },
-	{ "\"rp_filter\": 2", "\"rp_filter\": 5", "network.saved_sysctls[0].rp_filter: 5 is not in 0..2" },
-	{ "\"saved_sysctls\": [", "\"saved\": 1, \"saved_sysctls\": [", "network.saved: unknown key" },
+	{ "\"routes\": [", "\"saved\": 1, \"routes\": [", "network.saved: unknown key" },
 	{ "\"vmks\": [ ", "\"vmks\": [ 7, ", "network.vmks[0]: must be an object" },
 	{ "{ \"network\": {", "{ \"network\": 3, \"x\": {", "network: must be an object" },
 };
@@ -513,6 +508,37 @@ START_TEST(corrupt_sections_are_refused)
 	ck_assert_uint_eq(m.nvmks, 0);
 	ck_assert_ptr_null(m.vswitches);
 	json_object_put(root);
+	free(text);
+}
+END_TEST
+
+/* Stores written by earlier versions kept the uplinks' saved sysctls in the
+ * network section; they still load, and the key is dropped on saving. */
+START_TEST(legacy_saved_sysctls_is_ignored)
+{
+	char *text = replaced(full_document, "\"routes\": [",
+			      "\"saved_sysctls\": [ { \"ifname\": \"vmnic1\", \"arp_ignore\": 0, "
+			      "\"arp_announce\": 0, \"rp_filter\": 2 } ], \"routes\": [");
+	struct json_object *legacy = json_tokener_parse(text);
+	struct json_object *current = json_tokener_parse(full_document);
+	struct json_object *out = json_object_new_object();
+	struct esx_err err = { 0 };
+	struct model m;
+	char *a, *b;
+
+	ck_assert_ptr_nonnull(legacy);
+	ck_assert_msg(model_load(legacy, &m, &err) == 0, "load: %s", err.text);
+	ck_assert_uint_eq(m.nroutes, 3);
+	ck_assert_int_eq(model_save(&m, out, &err), 0);
+	a = to_text(current);
+	b = to_text(out);
+	ck_assert_str_eq(b, a);
+	free(a);
+	free(b);
+	model_free(&m);
+	json_object_put(legacy);
+	json_object_put(current);
+	json_object_put(out);
 	free(text);
 }
 END_TEST
@@ -784,6 +810,7 @@ static Suite *model_suite(void)
 
 	tcase_add_test(json, round_trip_is_exact);
 	tcase_add_test(json, absent_section_is_empty);
+	tcase_add_test(json, legacy_saved_sysctls_is_ignored);
 	tcase_add_loop_test(json, corrupt_sections_are_refused, 0,
 			    sizeof(corrupt_cases) / sizeof(corrupt_cases[0]));
 	suite_add_tcase(s, json);
