@@ -9,6 +9,8 @@ const struct esx_command_set esx_command_sets[] = {
 	{ network_nic_commands, network_nic_namespaces },
 	{ network_vswitch_commands, network_vswitch_namespaces },
 	{ network_ip_commands, network_ip_namespaces },
+	{ network_neighbor_commands, network_neighbor_namespaces },
+	{ network_diag_commands, network_diag_namespaces },
 	{ system_commands, system_namespaces },
 	{ NULL, NULL },
 };

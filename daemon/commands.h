@@ -18,6 +18,10 @@ extern const struct esx_command network_vswitch_commands[];
 extern const struct esx_namespace network_vswitch_namespaces[];
 extern const struct esx_command network_ip_commands[];
 extern const struct esx_namespace network_ip_namespaces[];
+extern const struct esx_command network_neighbor_commands[];
+extern const struct esx_namespace network_neighbor_namespaces[];
+extern const struct esx_command network_diag_commands[];
+extern const struct esx_namespace network_diag_namespaces[];
 extern const struct esx_command system_commands[];
 extern const struct esx_namespace system_namespaces[];
 

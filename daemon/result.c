@@ -266,19 +266,13 @@ void rec_list_add(struct esx_record *rec, const char *field, const char *item)
 		fail(rec->owner, ENOMEM, "out of memory");
 }
 
-struct esx_record *rec_struct(struct esx_record *rec, const char *field)
+/* A new record of schema sub, owned by rec (freed and checked with it). */
+static struct esx_record *child_record(struct esx_record *rec, const struct esx_schema *sub)
 {
 	struct esx_result *r = rec->owner;
-	int slot = field_slot(rec, field, VT_STRUCT);
 	struct esx_record *child, **children;
 
-	if (slot < 0)
-		return &r->sink;
-	if (json_object_array_get_idx(rec->values, (size_t)slot)) {
-		fail(r, EPROTO, "field '%s' set twice", field);
-		return &r->sink;
-	}
-	child = record_new(r, rec->schema->fields[slot].sub);
+	child = record_new(r, sub);
 	if (child == &r->sink)
 		return child;
 	children = realloc(rec->children, (rec->nchildren + 1) * sizeof(*children));
@@ -289,9 +283,63 @@ struct esx_record *rec_struct(struct esx_record *rec, const char *field)
 	}
 	rec->children = children;
 	rec->children[rec->nchildren++] = child;
+	return child;
+}
+
+struct esx_record *rec_struct(struct esx_record *rec, const char *field)
+{
+	struct esx_result *r = rec->owner;
+	int slot = field_slot(rec, field, VT_STRUCT);
+	struct esx_record *child;
+
+	if (slot < 0)
+		return &r->sink;
+	if (json_object_array_get_idx(rec->values, (size_t)slot)) {
+		fail(r, EPROTO, "field '%s' set twice", field);
+		return &r->sink;
+	}
+	child = child_record(rec, rec->schema->fields[slot].sub);
+	if (child == &r->sink)
+		return child;
 	/* The child's array is shared into the parent's slot; the parent's
 	 * reference keeps it alive after the child record is freed. */
 	json_object_array_put_idx(rec->values, (size_t)slot, json_object_get(child->values));
+	return child;
+}
+
+void rec_struct_list_begin(struct esx_record *rec, const char *field)
+{
+	int slot = field_slot(rec, field, VT_STRUCT_LIST);
+
+	if (slot >= 0)
+		put_value(rec, slot, field, json_object_new_array());
+}
+
+struct esx_record *rec_struct_list_add(struct esx_record *rec, const char *field)
+{
+	struct esx_result *r = rec->owner;
+	int slot = field_slot(rec, field, VT_STRUCT_LIST);
+	struct esx_record *child;
+	struct json_object *list;
+
+	if (slot < 0)
+		return &r->sink;
+	list = json_object_array_get_idx(rec->values, (size_t)slot);
+	if (!list) {
+		rec_struct_list_begin(rec, field);
+		list = json_object_array_get_idx(rec->values, (size_t)slot);
+		if (!list)
+			return &r->sink;
+	}
+	child = child_record(rec, rec->schema->fields[slot].sub);
+	if (child == &r->sink)
+		return child;
+	/* Shared as in rec_struct: the list keeps the element's values. */
+	if (json_object_array_add(list, json_object_get(child->values)) < 0) {
+		json_object_put(child->values);
+		fail(r, ENOMEM, "out of memory");
+		return &r->sink;
+	}
 	return child;
 }
 
@@ -377,6 +425,7 @@ const char *result_vtype_name(enum esx_vtype type)
 	case VT_BOOL: return ESX_TYPE_BOOL;
 	case VT_LIST: return ESX_TYPE_LIST;
 	case VT_STRUCT: return ESX_TYPE_STRUCT;
+	case VT_STRUCT_LIST: return ESX_TYPE_STRUCT_LIST;
 	case VT_STRING: break;
 	}
 	return ESX_TYPE_STRING;
@@ -402,7 +451,7 @@ static struct json_object *schema_json(const struct esx_schema *schema)
 		json_object_object_add(f, ESX_FIELD_KEY, json_object_new_string(key));
 		json_object_object_add(f, ESX_FIELD_TYPE,
 				       json_object_new_string(result_vtype_name(def->type)));
-		if (def->type == VT_STRUCT) {
+		if (def->type == VT_STRUCT || def->type == VT_STRUCT_LIST) {
 			struct json_object *sub = def->sub ? schema_json(def->sub) : NULL;
 
 			if (!sub)

@@ -29,6 +29,7 @@ enum esx_vtype {
 	VT_BOOL,
 	VT_LIST,    /* list of strings, printed comma-separated */
 	VT_STRUCT,  /* nested structure */
+	VT_STRUCT_LIST, /* list of nested structures, all of one schema */
 };
 
 struct esx_schema;
@@ -36,7 +37,7 @@ struct esx_schema;
 struct esx_field_def {
 	const char *name;                /* display name, "PCI Device" */
 	enum esx_vtype type;
-	const struct esx_schema *sub;    /* VT_STRUCT only */
+	const struct esx_schema *sub;    /* VT_STRUCT and VT_STRUCT_LIST: the nested schema */
 };
 
 struct esx_schema {
@@ -66,6 +67,13 @@ void rec_list_begin(struct esx_record *rec, const char *field);
 void rec_list_add(struct esx_record *rec, const char *field, const char *item);
 /* A nested structure: returns its record, filled the same way. */
 struct esx_record *rec_struct(struct esx_record *rec, const char *field);
+/* A list of nested structures: each call appends an element and returns its
+ * record, filled the same way (every element is checked for completeness).
+ * The first call starts the list; rec_struct_list_begin starts it without an
+ * element, which is how a list that stays empty is set. Beginning a list
+ * twice, or after an element was added, marks the field as set twice. */
+void rec_struct_list_begin(struct esx_record *rec, const char *field);
+struct esx_record *rec_struct_list_add(struct esx_record *rec, const char *field);
 
 void result_scalar_str(struct esx_result *r, const char *value);
 void result_scalar_int(struct esx_result *r, long long value);

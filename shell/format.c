@@ -58,6 +58,7 @@ static const struct name_value type_names[] = {
 	{ ESX_TYPE_BOOL, FT_BOOL },
 	{ ESX_TYPE_LIST, FT_LIST },
 	{ ESX_TYPE_STRUCT, FT_STRUCT },
+	{ ESX_TYPE_STRUCT_LIST, FT_STRUCT_LIST },
 };
 
 static const struct name_value shape_names[] = {
@@ -182,7 +183,7 @@ static int parse_schema(struct json_object *fields, const char *type_name, int d
 		if (!field->name || !is_identifier(field->key) ||
 		    parse_type(get_string(f, ESX_FIELD_TYPE), &field->type) < 0)
 			goto out;
-		if (field->type == FT_STRUCT) {
+		if (field->type == FT_STRUCT || field->type == FT_STRUCT_LIST) {
 			json_object_object_get_ex(f, ESX_RES_FIELDS, &sub_fields);
 			ret = parse_schema(sub_fields, get_string(f, ESX_RES_TYPENAME), depth + 1,
 					   &field->sub);
@@ -212,6 +213,7 @@ static bool is_string_array(struct json_object *v)
 }
 
 static bool record_ok(const struct fmt_schema *schema, struct json_object *values);
+static bool records_ok(const struct fmt_schema *schema, struct json_object *records);
 
 static bool value_ok(const struct fmt_field *field, struct json_object *v)
 {
@@ -226,6 +228,8 @@ static bool value_ok(const struct fmt_field *field, struct json_object *v)
 		return is_string_array(v);
 	case FT_STRUCT:
 		return record_ok(field->sub, v);
+	case FT_STRUCT_LIST:
+		return records_ok(field->sub, v);
 	}
 	return false;
 }
@@ -257,7 +261,7 @@ static bool records_ok(const struct fmt_schema *schema, struct json_object *reco
 static bool table_schema_ok(const struct fmt_schema *schema)
 {
 	for (size_t i = 0; i < schema->nfields; i++) {
-		if (schema->fields[i].type == FT_STRUCT)
+		if (schema->fields[i].type == FT_STRUCT || schema->fields[i].type == FT_STRUCT_LIST)
 			return false;
 	}
 	return true;
@@ -280,7 +284,8 @@ static int parse_result(struct json_object *result, struct fmt_reply *reply)
 		struct fmt_field field = { .name = "", .key = "" };
 
 		if (parse_type(get_string(result, ESX_RES_VALUE_TYPE), &reply->value_type) < 0 ||
-		    reply->value_type == FT_LIST || reply->value_type == FT_STRUCT)
+		    reply->value_type == FT_LIST || reply->value_type == FT_STRUCT ||
+		    reply->value_type == FT_STRUCT_LIST)
 			return -EPROTO;
 		field.type = reply->value_type;
 		if (!json_object_object_get_ex(result, ESX_RES_VALUE, &reply->value) ||

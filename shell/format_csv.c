@@ -21,6 +21,11 @@
  * - A nested structure is one quoted field holding its own row: its values,
  *   each followed by a comma, then a line break (the front-end ends every
  *   structure with one, nested or not), in quotes.
+ * - A list of nested structures is one quoted field holding a small table:
+ *   the element type's header (keys sorted, each followed by a comma) and a
+ *   line break, then each element's row as a nested structure's, with its
+ *   line break (the front-end's visitor prints a header before the first
+ *   structure of every list); an empty list is an empty field.
  * - A scalar is the bare value. The front-end writes it without a line
  *   break; we end it with one, like every other output of the shell.
  * Our choices (no ESXi capture seen): "none" prints nothing; with a message
@@ -66,6 +71,7 @@ static void put_primitive(FILE *out, const char *text, int level)
 
 static void put_fields(FILE *out, const struct fmt_schema *schema, struct json_object *values,
 		       int level);
+static void put_header(FILE *out, const struct fmt_schema *schema);
 
 static void put_value(FILE *out, enum fmt_type type, const struct fmt_schema *sub,
 		      struct json_object *v, int level)
@@ -100,6 +106,18 @@ static void put_value(FILE *out, enum fmt_type type, const struct fmt_schema *su
 		put_quotes(out, level);
 		put_fields(out, sub, v, level + 1);
 		fputc('\n', out);
+		put_quotes(out, level);
+		break;
+	case FT_STRUCT_LIST:
+		n = json_object_array_length(v);
+		if (n == 0)
+			break;
+		put_quotes(out, level);
+		put_header(out, sub);
+		for (size_t i = 0; i < n; i++) {
+			put_fields(out, sub, json_object_array_get_idx(v, i), level + 1);
+			fputc('\n', out);
+		}
 		put_quotes(out, level);
 		break;
 	}

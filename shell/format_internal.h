@@ -19,6 +19,7 @@ enum fmt_type {
 	FT_BOOL,
 	FT_LIST,        /* array of strings */
 	FT_STRUCT,      /* array of values, in the nested schema's order */
+	FT_STRUCT_LIST, /* array of FT_STRUCT values, all of the nested schema */
 };
 
 enum fmt_shape {
@@ -35,7 +36,7 @@ struct fmt_field {
 	const char *name;               /* display name, "PCI Device" */
 	const char *key;                /* "PCIDevice": xml, csv, keyvalue, json */
 	enum fmt_type type;
-	struct fmt_schema *sub;         /* FT_STRUCT only */
+	struct fmt_schema *sub;         /* FT_STRUCT, FT_STRUCT_LIST: the nested schema */
 };
 
 struct fmt_schema {

@@ -12,7 +12,8 @@
  * structure, the value for a scalar, null for none. Objects are keyed by the
  * field's key ("PCIDevice", not "PCI Device": script-friendly, and the name
  * xml, csv and keyvalue use), in the command's field order. Ints are numbers,
- * bools booleans, lists arrays of strings, nested structures objects.
+ * bools booleans, lists arrays of strings, nested structures objects, lists
+ * of nested structures arrays of objects.
  */
 #include "config.h"
 
@@ -22,6 +23,31 @@
 
 #include "esxcli/protocol.h"
 #include "format_internal.h"
+
+static struct json_object *record_object(const struct fmt_schema *schema,
+					 struct json_object *values);
+
+static struct json_object *record_array(const struct fmt_schema *schema,
+					struct json_object *records)
+{
+	struct json_object *list = json_object_new_array();
+	struct json_object *obj = NULL, *ret = NULL;
+
+	if (!list)
+		goto out;
+	for (size_t r = 0; r < json_object_array_length(records); r++) {
+		obj = record_object(schema, json_object_array_get_idx(records, r));
+		if (!obj || json_object_array_add(list, obj) < 0)
+			goto out;
+		obj = NULL;
+	}
+	ret = list;
+	list = NULL;
+out:
+	json_object_put(obj);
+	json_object_put(list);
+	return ret;
+}
 
 static struct json_object *record_object(const struct fmt_schema *schema,
 					 struct json_object *values)
@@ -36,7 +62,12 @@ static struct json_object *record_object(const struct fmt_schema *schema,
 		struct json_object *v = json_object_array_get_idx(values, i);
 
 		/* Leaves are shared with the reply, by reference. */
-		copy = field->type == FT_STRUCT ? record_object(field->sub, v) : json_object_get(v);
+		if (field->type == FT_STRUCT)
+			copy = record_object(field->sub, v);
+		else if (field->type == FT_STRUCT_LIST)
+			copy = record_array(field->sub, v);
+		else
+			copy = json_object_get(v);
 		if (!copy || json_object_object_add(obj, field->key, copy) < 0)
 			goto out;
 		copy = NULL;
@@ -51,9 +82,6 @@ out:
 
 static int result_json(const struct fmt_reply *reply, struct json_object **out)
 {
-	struct json_object *list = NULL, *obj = NULL;
-	int ret = -ENOMEM;
-
 	*out = NULL;
 	switch (reply->shape) {
 	case FS_NONE:
@@ -68,22 +96,8 @@ static int result_json(const struct fmt_reply *reply, struct json_object **out)
 	case FS_STRUCTS:
 		break;
 	}
-	list = json_object_new_array();
-	if (!list)
-		goto out;
-	for (size_t r = 0; r < json_object_array_length(reply->records); r++) {
-		obj = record_object(reply->schema, json_object_array_get_idx(reply->records, r));
-		if (!obj || json_object_array_add(list, obj) < 0)
-			goto out;
-		obj = NULL;
-	}
-	*out = list;
-	list = NULL;
-	ret = 0;
-out:
-	json_object_put(obj);
-	json_object_put(list);
-	return ret;
+	*out = record_array(reply->schema, reply->records);
+	return *out ? 0 : -ENOMEM;
 }
 
 int fmt_json_render(FILE *out, const struct fmt_reply *reply)

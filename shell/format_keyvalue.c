@@ -17,7 +17,10 @@
  * - Types are spelled string, integer, boolean. A list item is
  *   "Key.string[N].string=item"; an empty list is "Key.string[] = " (spaces
  *   around "=", as ESXi prints it); an empty list of structures is
- *   "structure[] = ". A nested structure adds "Key.TypeName." to the path.
+ *   "structure[] = ". A nested structure adds "Key.TypeName." to the path; a
+ *   list of nested structures adds "Key.structure[N].TypeName." for its Nth
+ *   element, and is "Key.structure[] = " when empty (the front-end's visitor
+ *   treats every list alike, naming it by its item type).
  * - A newline inside a value is written as the two characters \n.
  * Our choices (no ESXi capture seen): "none" prints nothing; with a message
  * the message is the result ("string=..."). A message next to any other
@@ -89,6 +92,22 @@ static int put_value(FILE *out, const char *path, enum fmt_type type,
 		break;
 	case FT_STRUCT:
 		return put_structure(out, path, sub, v);
+	case FT_STRUCT_LIST:
+		n = json_object_array_length(v);
+		if (n == 0)
+			fprintf(out, "%s%sstructure[] = \n", path, dot);
+		for (size_t i = 0; i < n; i++) {
+			char *item = NULL;
+			int ret;
+
+			if (asprintf(&item, "%s%sstructure[%zu]", path, dot, i) < 0)
+				return -ENOMEM;
+			ret = put_structure(out, item, sub, json_object_array_get_idx(v, i));
+			free(item);
+			if (ret < 0)
+				return ret;
+		}
+		break;
 	}
 	return 0;
 }

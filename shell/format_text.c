@@ -23,6 +23,12 @@
  * - Single structure: only the "   Key: Value" lines.
  * - A nested structure: "   Key: " and then its fields 6 columns further in
  *   (9 spaces at the first level, as in `network nic get`'s Driver Info).
+ * - A list of nested structures (`network diag ping`'s Trace): "   Key: ",
+ *   then each element's fields as a nested structure's, the elements parted
+ *   by a line holding only the blanks that indent the list (6 at the first
+ *   level): the front-end prints its list of structures one level in, with a
+ *   blank line between items, and indents every line of it, blank ones too.
+ *   No line follows the last element; an empty list is just "   Key: ".
  * - An empty value prints "Key: " with the trailing space.
  * - A string value spanning several lines starts on the line after "Key: ",
  *   each of its lines indented 3 more than the key (the front-end indents
@@ -154,6 +160,7 @@ static char *value_text(enum fmt_type type, struct json_object *v)
 	case FT_LIST:
 		return join_list(v);
 	case FT_STRUCT:
+	case FT_STRUCT_LIST:
 		break;
 	}
 	return NULL;
@@ -265,6 +272,28 @@ static void print_multiline(FILE *out, const char *text, int indent)
 }
 
 static int print_fields(FILE *out, const struct fmt_schema *schema, struct json_object *values,
+			int indent);
+
+/* The elements of a list field whose key is at indent. */
+static int print_struct_list(FILE *out, const struct fmt_schema *schema, struct json_object *list,
+			     int indent)
+{
+	int list_indent = indent + NESTED_INDENT - FIELD_INDENT;
+
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		int ret;
+
+		if (i > 0)
+			fprintf(out, "%*s\n", list_indent, "");
+		ret = print_fields(out, schema, json_object_array_get_idx(list, i),
+				   indent + NESTED_INDENT);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int print_fields(FILE *out, const struct fmt_schema *schema, struct json_object *values,
 			int indent)
 {
 	for (size_t i = 0; i < schema->nfields; i++) {
@@ -277,6 +306,13 @@ static int print_fields(FILE *out, const struct fmt_schema *schema, struct json_
 		if (field->type == FT_STRUCT) {
 			fputc('\n', out);
 			ret = print_fields(out, field->sub, v, indent + NESTED_INDENT);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		if (field->type == FT_STRUCT_LIST) {
+			fputc('\n', out);
+			ret = print_struct_list(out, field->sub, v, indent);
 			if (ret < 0)
 				return ret;
 			continue;

@@ -21,7 +21,10 @@
  *   text layout's order; the structure's typeName is the schema's typeName.
  * - Values: <string>, <integer>, <boolean>true|false</boolean>; a list is
  *   <list type="string"> with one <string> per item (an empty list keeps its
- *   open and close tags); a nested structure is a <structure> inside <field>.
+ *   open and close tags); a nested structure is a <structure> inside <field>;
+ *   a list of nested structures is a <list type="structure"> inside <field>,
+ *   one <structure> per element (the front-end's visitor names a list by its
+ *   item type, whatever the depth).
  * - A table and a list of structures are both <list type="structure">; the
  *   headings of a list of structures are not printed (ESXi's heading is a
  *   text-formatter hint). A scalar is the bare element inside <root>.
@@ -107,6 +110,14 @@ static void put_value(FILE *out, int level, enum fmt_type type, const struct fmt
 		break;
 	case FT_STRUCT:
 		put_structure(out, level, sub, v);
+		break;
+	case FT_STRUCT_LIST:
+		put_indent(out, level);
+		fputs("<list type=\"structure\">\n", out);
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			put_structure(out, level + 1, sub, json_object_array_get_idx(v, i));
+		put_indent(out, level);
+		fputs("</list>\n", out);
 		break;
 	}
 }

@@ -57,8 +57,14 @@
  *    "headings": ["vmk0"...],                structs: one heading per record
  *    "value": V, "valueType": TYPE}          struct: "value" is [value...]; scalar: a value
  * FIELD: {"name": "PCI Device", "key": "PCIDevice", "type": TYPE,
- *         "fields": [FIELD...] only when TYPE is "struct", "typeName": "..." likewise}
+ *         "fields": [FIELD...] and "typeName": "..." only when TYPE is "struct" or
+ *         "structlist": the nested structure's schema (of every element, for a list)}
  * TYPE:  "string" | "int" | "bool" | "list" (array of strings) | "struct" (array of values)
+ *        | "structlist" (array of records, each an array of values in the order of the
+ *          field's own "fields"; [] when empty), e.g. the "Trace" of `network diag ping`:
+ *          {"name": "Trace", "key": "Trace", "type": "structlist", "typeName": "PingTrace",
+ *           "fields": [{"name": "Host", ...}, ...]}  with the value [["10.0.0.2", ...], ...]
+ *        A table's fields are never "struct" or "structlist" (a row is one line).
  */
 #define ESX_RES_SHAPE "shape"
 #define ESX_RES_TYPENAME "typeName"
@@ -82,6 +88,7 @@
 #define ESX_TYPE_BOOL "bool"
 #define ESX_TYPE_LIST "list"
 #define ESX_TYPE_STRUCT "struct"
+#define ESX_TYPE_STRUCT_LIST "structlist"
 
 /* Error names (the reply's "error" is ESX_INTERFACE "." NAME). Stable: scripts
  * match on them. */

@@ -93,6 +93,35 @@ static const char struct_json[] =
 	"{\"schemaVersion\":1,\"result\":{\"shape\":\"struct\",\"typeName\":\"NicInfo\","
 	NIC_GET_FIELDS ",\"value\":" NIC_GET_VALUE "}}";
 
+/* A single structure holding lists of nested structures (`network diag ping`):
+ * one with two elements, one empty; an element string needs csv quoting. */
+#define PING_FIELDS \
+	"\"fields\":[" \
+	"{\"name\":\"Trace\",\"key\":\"Trace\",\"type\":\"structlist\",\"typeName\":\"PingTrace\"," \
+	"\"fields\":[" \
+	"{\"name\":\"Received Bytes\",\"key\":\"ReceivedBytes\",\"type\":\"int\"}," \
+	"{\"name\":\"Host\",\"key\":\"Host\",\"type\":\"string\"}," \
+	"{\"name\":\"ICMP Seq\",\"key\":\"ICMPSeq\",\"type\":\"int\"}," \
+	"{\"name\":\"Round-trip Time\",\"key\":\"RoundtripTime\",\"type\":\"string\"}," \
+	"{\"name\":\"Dup\",\"key\":\"Dup\",\"type\":\"bool\"}," \
+	"{\"name\":\"Detail\",\"key\":\"Detail\",\"type\":\"string\"}]}," \
+	"{\"name\":\"Errors\",\"key\":\"Errors\",\"type\":\"structlist\",\"typeName\":\"PingError\"," \
+	"\"fields\":[" \
+	"{\"name\":\"Seq\",\"key\":\"Seq\",\"type\":\"int\"}]}," \
+	"{\"name\":\"Summary\",\"key\":\"Summary\",\"type\":\"struct\",\"typeName\":\"PingSummary\"," \
+	"\"fields\":[" \
+	"{\"name\":\"Host Addr\",\"key\":\"HostAddr\",\"type\":\"string\"}," \
+	"{\"name\":\"Transmitted\",\"key\":\"Transmitted\",\"type\":\"int\"}," \
+	"{\"name\":\"Received\",\"key\":\"Received\",\"type\":\"int\"}]}]"
+
+static const char struct_list_json[] =
+	"{\"schemaVersion\":1,\"result\":{\"shape\":\"struct\",\"typeName\":\"Ping\","
+	PING_FIELDS ",\"value\":["
+	"[[64,\"10.0.0.2\",0,\"182 us\",false,\"\"],"
+	"[64,\"10.0.0.2\",0,\"1204 us\",true,\"late, \\\"duplicate\\\"\"]],"
+	"[],"
+	"[\"10.0.0.2\",3,1]]}}";
+
 static const char scalar_bool_json[] =
 	"{\"schemaVersion\":1,\"result\":{\"shape\":\"scalar\",\"valueType\":\"bool\",\"value\":true}}";
 
@@ -111,6 +140,7 @@ static const struct {
 	{ "table_empty", table_empty_json },
 	{ "structs", structs_json },
 	{ "struct", struct_json },
+	{ "struct_list", struct_list_json },
 	{ "scalar_bool", scalar_bool_json },
 	{ "scalar_string", scalar_string_json },
 	{ "none_message", none_message_json },
@@ -457,6 +487,23 @@ static const char *const malformed[] = {
 	"{\"schemaVersion\":1,\"result\":{\"shape\":\"structs\",\"typeName\":\"NetworkPortal\","
 	PORTAL_FIELDS ",\"records\":[[\"vmhba64\",\"vmk1\",9000,true,\"\",[],"
 	"{\"Driver\":\"igb\"},\"active\"]],\"headings\":[\"vmhba64\"]}}",
+	/* lists of structures: not in a table, not a scalar, need their schema,
+	 * every element must match it */
+	"{\"schemaVersion\":1,\"result\":{\"shape\":\"table\",\"typeName\":\"T\",\"fields\":["
+	"{\"name\":\"A\",\"key\":\"A\",\"type\":\"structlist\",\"typeName\":\"S\",\"fields\":["
+	"{\"name\":\"B\",\"key\":\"B\",\"type\":\"int\"}]}],\"records\":[[[[1]]]]}}",
+	"{\"schemaVersion\":1,\"result\":{\"shape\":\"scalar\",\"valueType\":\"structlist\","
+	"\"value\":[]}}",
+	"{\"schemaVersion\":1,\"result\":{\"shape\":\"struct\",\"typeName\":\"T\",\"fields\":["
+	"{\"name\":\"A\",\"key\":\"A\",\"type\":\"structlist\",\"typeName\":\"S\"}],"
+	"\"value\":[[]]}}",
+	"{\"schemaVersion\":1,\"result\":{\"shape\":\"struct\",\"typeName\":\"Ping\","
+	PING_FIELDS ",\"value\":[[[64,\"h\",0,\"1 us\",false,\"\"],[64,\"h\",1,\"1 us\",false]],"
+	"[],[\"h\",2,2]]}}",
+	"{\"schemaVersion\":1,\"result\":{\"shape\":\"struct\",\"typeName\":\"Ping\","
+	PING_FIELDS ",\"value\":[[],[[\"1\"]],[\"h\",0,0]]}}",
+	"{\"schemaVersion\":1,\"result\":{\"shape\":\"struct\",\"typeName\":\"Ping\","
+	PING_FIELDS ",\"value\":[{},[],[\"h\",0,0]]}}",
 	/* struct: value missing or of the wrong length */
 	"{\"schemaVersion\":1,\"result\":{\"shape\":\"struct\",\"typeName\":\"NicInfo\","
 	NIC_GET_FIELDS "}}",

@@ -29,6 +29,20 @@ static const struct esx_field_def nic_fields[] = {
 };
 static const struct esx_schema nic_schema = { "NIC", nic_fields };
 
+static const struct esx_field_def hop_fields[] = {
+	{ "Host", VT_STRING, NULL },
+	{ "ICMP Seq", VT_INT, NULL },
+	{ NULL, 0, NULL },
+};
+static const struct esx_schema hop_schema = { "PingTrace", hop_fields };
+
+static const struct esx_field_def ping_fields[] = {
+	{ "Trace", VT_STRUCT_LIST, &hop_schema },
+	{ "Transmitted", VT_INT, NULL },
+	{ NULL, 0, NULL },
+};
+static const struct esx_schema ping_schema = { "Ping", ping_fields };
+
 static struct json_object *finish_ok(struct esx_result *r)
 {
 	struct json_object *out = NULL;
@@ -246,6 +260,102 @@ START_TEST(none_shape)
 }
 END_TEST
 
+START_TEST(struct_list_elements)
+{
+	struct esx_result *r = result_new(SHAPE_STRUCT, &ping_schema, VT_STRING);
+	struct esx_record *rec = result_record(r, NULL), *hop;
+	struct json_object *out;
+	const char *expected =
+		"{\"shape\":\"struct\",\"typeName\":\"Ping\",\"fields\":["
+		"{\"name\":\"Trace\",\"key\":\"Trace\",\"type\":\"structlist\",\"typeName\":\"PingTrace\",\"fields\":["
+		"{\"name\":\"Host\",\"key\":\"Host\",\"type\":\"string\"},"
+		"{\"name\":\"ICMP Seq\",\"key\":\"ICMPSeq\",\"type\":\"int\"}]},"
+		"{\"name\":\"Transmitted\",\"key\":\"Transmitted\",\"type\":\"int\"}],"
+		"\"value\":[[[\"10.0.0.2\",0],[\"10.0.0.2\",1]],2]}";
+
+	/* Elements keep the order they were added in; their fields land in
+	 * schema order whatever order they are set in. */
+	hop = rec_struct_list_add(rec, "Trace");
+	rec_int(hop, "ICMP Seq", 0);
+	rec_str(hop, "Host", "10.0.0.2");
+	rec_int(rec, "Transmitted", 2);
+	hop = rec_struct_list_add(rec, "Trace");
+	rec_str(hop, "Host", "10.0.0.2");
+	rec_int(hop, "ICMP Seq", 1);
+	out = finish_ok(r);
+	ck_assert_str_eq(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN), expected);
+	json_object_put(out);
+	result_free(r);
+}
+END_TEST
+
+START_TEST(struct_list_empty)
+{
+	struct esx_result *r = result_new(SHAPE_STRUCT, &ping_schema, VT_STRING);
+	struct esx_record *rec = result_record(r, NULL);
+	struct json_object *out, *value;
+	char why[256];
+
+	rec_struct_list_begin(rec, "Trace");
+	rec_int(rec, "Transmitted", 3);
+	out = finish_ok(r);
+	ck_assert(json_object_object_get_ex(out, ESX_RES_VALUE, &value));
+	ck_assert_str_eq(json_object_to_json_string_ext(value, JSON_C_TO_STRING_PLAIN), "[[],3]");
+	json_object_put(out);
+	result_free(r);
+
+	/* Never begun and never added to: the field is unset. */
+	r = result_new(SHAPE_STRUCT, &ping_schema, VT_STRING);
+	rec_int(result_record(r, NULL), "Transmitted", 3);
+	ck_assert_int_eq(finish_err(r, why, sizeof(why)), -EPROTO);
+	ck_assert_str_eq(why, "field 'Trace' of Ping was not set");
+	result_free(r);
+}
+END_TEST
+
+START_TEST(struct_list_refusals)
+{
+	struct esx_result *r;
+	struct esx_record *rec;
+	char why[256];
+
+	/* An incomplete element makes the whole result invalid. */
+	r = result_new(SHAPE_STRUCT, &ping_schema, VT_STRING);
+	rec = result_record(r, NULL);
+	rec_str(rec_struct_list_add(rec, "Trace"), "Host", "a");
+	rec_int(rec, "Transmitted", 1);
+	ck_assert_int_eq(finish_err(r, why, sizeof(why)), -EPROTO);
+	ck_assert_str_eq(why, "field 'ICMP Seq' of PingTrace was not set");
+	result_free(r);
+
+	/* Beginning after an element, or twice, sets the field twice. */
+	for (int begun = 0; begun < 2; begun++) {
+		r = result_new(SHAPE_STRUCT, &ping_schema, VT_STRING);
+		rec = result_record(r, NULL);
+		if (begun)
+			rec_struct_list_begin(rec, "Trace");
+		else
+			rec_struct_list_add(rec, "Trace");
+		rec_struct_list_begin(rec, "Trace");
+		ck_assert_int_eq(finish_err(r, why, sizeof(why)), -EPROTO);
+		ck_assert_str_eq(why, "field 'Trace' set twice");
+		result_free(r);
+	}
+
+	/* Types are checked both ways. */
+	r = result_new(SHAPE_STRUCT, &nic_schema, VT_STRING);
+	rec_struct_list_add(result_record(r, NULL), "Driver Info");
+	ck_assert_int_eq(finish_err(r, why, sizeof(why)), -EPROTO);
+	ck_assert_str_eq(why, "field 'Driver Info' is a struct, set as a structlist");
+	result_free(r);
+	r = result_new(SHAPE_STRUCT, &ping_schema, VT_STRING);
+	rec_struct(result_record(r, NULL), "Trace");
+	ck_assert_int_eq(finish_err(r, why, sizeof(why)), -EPROTO);
+	ck_assert_str_eq(why, "field 'Trace' is a structlist, set as a struct");
+	result_free(r);
+}
+END_TEST
+
 START_TEST(field_keys)
 {
 	char key[32];
@@ -273,6 +383,9 @@ static Suite *result_suite(void)
 	tcase_add_test(tc, shape_rules);
 	tcase_add_test(tc, scalar_and_message);
 	tcase_add_test(tc, none_shape);
+	tcase_add_test(tc, struct_list_elements);
+	tcase_add_test(tc, struct_list_empty);
+	tcase_add_test(tc, struct_list_refusals);
 	tcase_add_test(tc, field_keys);
 	suite_add_tcase(s, tc);
 	return s;
