@@ -331,6 +331,12 @@ static int ensure_lower(struct reconciler *r, const struct plan_vmk *p, struct n
 		*lower = up;
 		return 0;
 	}
+	/* ESXi's 4095 passes every VLAN to a virtual machine (guest tagging); a
+	 * vmkernel NIC has no such mode. */
+	if (p->vlan_id > 4094)
+		return err_set(err, EINVAL,
+			       "%s cannot be on VLAN %u: a VMkernel NIC needs VLAN ID 0 or 1-4094",
+			       p->name, p->vlan_id);
 	ret = net_iface_vlan_name(up.name, up.ifindex, p->vlan_id, name, sizeof(name));
 	if (ret < 0)
 		return err_set(err, EINVAL, "No name fits the VLAN %u sub-interface of %s",
