@@ -26,8 +26,14 @@
 #define MAC_LEN 6
 #define NDP_HOP_LIMIT 255     /* RFC 4861: receivers drop anything else */
 
-/* Check the request, open the sending socket (non-blocking) and read the
- * link's index and Ethernet address through it. family: of addr. */
+/* The packet socket for gratuitous ARP stays open for the daemon's life:
+ * closing one waits for an RCU grace period (measured 8-18 ms), which would
+ * delay every failover pass that announces a move. */
+static int packet_fd = -1;
+
+/* Check the request, open the sending socket (non-blocking; with AF_PACKET
+ * the shared one) and read the link's index and Ethernet address through
+ * it. family: of addr. */
 static int open_announcer(const char *ifname, int family, const char *addr, void *ip,
 			  int domain, int type, int protocol, int *fd, int *ifindex,
 			  unsigned char mac[MAC_LEN], struct esx_err *err)
@@ -41,7 +47,12 @@ static int open_announcer(const char *ifname, int family, const char *addr, void
 	if (!addr || inet_pton(family, addr, ip) != 1)
 		return err_set(err, EINVAL, "Invalid %s address '%s'",
 			       family == AF_INET ? "IPv4" : "IPv6", addr ? addr : "");
-	*fd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+	if (domain == AF_PACKET && packet_fd >= 0)
+		*fd = packet_fd;
+	else
+		*fd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+	if (domain == AF_PACKET && *fd >= 0)
+		packet_fd = *fd;
 	if (*fd < 0)
 		return err_set(err, errno, "Unable to open a socket to announce %s: %s", addr,
 			       strerror(errno));
@@ -112,8 +123,7 @@ int net_announce_ipv4(const char *ifname, const char *addr, struct esx_err *err)
 	}
 	ret = 0;
 out:
-	if (fd >= 0)
-		close(fd);
+	/* fd is the shared packet socket: kept open. */
 	return ret;
 }
 

@@ -180,7 +180,7 @@ void plan_free(struct plan *p)
 	for (size_t i = 0; i < p->nvmks; i++)
 		plan_vmk_free(&p->vmks[i]);
 	free(p->vmks);
-	strv_free(&p->carrier_uplinks);
+	strv_free(&p->vmk_uplinks);
 	free(p->main_routes);
 	memset(p, 0, sizeof(*p));
 }
@@ -196,6 +196,15 @@ static int plan_main_routes(const struct model *m, struct plan *out)
 			return -ENOMEM;
 		r->ipv6 = sr->ipv6;
 		snprintf(r->gateway, sizeof(r->gateway), "%s", sr->gateway);
+		/* Through the vmk whose subnet holds the gateway, as route ipv4
+		 * list shows it; left to the kernel, the first matching subnet
+		 * route of the main table would pick one. */
+		if (!sr->ipv6) {
+			const struct vmk *via = model_gateway_vmk(m, sr->gateway);
+
+			if (via)
+				snprintf(r->dev, sizeof(r->dev), "%s", via->name);
+		}
 		if (strcmp(sr->network, "default") == 0)
 			continue;
 		slash = strchr(sr->network, '/');
@@ -203,6 +212,20 @@ static int plan_main_routes(const struct model *m, struct plan *out)
 			 (int)(slash ? (size_t)(slash - sr->network) : strlen(sr->network)),
 			 sr->network);
 		r->dst_len = slash ? (unsigned)strtoul(slash + 1, NULL, 10) : (sr->ipv6 ? 128 : 32);
+	}
+	return 0;
+}
+
+/* Add the names in list that the kernel has. */
+static int add_existing(struct esx_strv *out, const struct esx_strv *list,
+			const struct uplink_state *links, size_t nlinks)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		int ret = exists(find_link(links, nlinks, list->items[i]))
+				  ? strv_add_unique(out, list->items[i]) : 0;
+
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }
@@ -235,14 +258,15 @@ int plan_build(const struct model *m, const struct uplink_state *links, size_t n
 			if (uplink)
 				snprintf(p->uplink, sizeof(p->uplink), "%s", uplink);
 			p->notify_switches = eff.notify_switches;
+			ret = add_existing(&out->vmk_uplinks, &eff.active, links, nlinks);
+			if (ret == 0)
+				ret = add_existing(&out->vmk_uplinks, &eff.standby, links, nlinks);
 			policy_free(&eff);
-		}
-		if (pg && p->uplink[0]) {
-			p->vlan_id = pg->vlan_id;
-			ret = strv_add_unique(&out->carrier_uplinks, p->uplink);
 			if (ret < 0)
 				goto fail;
 		}
+		if (pg && p->uplink[0])
+			p->vlan_id = pg->vlan_id;
 		ret = plan_addresses_and_routes(v, p);
 		if (ret < 0)
 			goto fail;

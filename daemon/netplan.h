@@ -4,8 +4,8 @@
  * each vmk sits now, decide what the kernel must hold — which uplink carries
  * each vmk (ESXi's failover order: active, then standby; failback), the
  * lower device (the uplink or its VLAN sub-interface), addresses, the vmk's
- * routing table, routes and rules, and which uplinks carry vmks (for their
- * ARP and rp_filter settings). No I/O: the reconciler applies the plan.
+ * routing table, routes and rules, and which uplinks may carry vmks (for
+ * their ARP and rp_filter settings). No I/O: the reconciler applies the plan.
  */
 #ifndef ESXD_NETPLAN_H
 #define ESXD_NETPLAN_H
@@ -35,6 +35,8 @@ struct plan_route {
 	unsigned dst_len;
 	char gateway[MODEL_ADDR_MAX]; /* "" for a link route */
 	char src[MODEL_ADDR_MAX];     /* preferred source, "" for none */
+	char dev[MODEL_IFNAME_MAX];   /* the vmk whose subnet holds the gateway,
+				       * "" to let the kernel choose */
 	bool ipv6;
 };
 
@@ -59,7 +61,10 @@ struct plan_vmk {
 struct plan {
 	struct plan_vmk *vmks;
 	size_t nvmks;
-	struct esx_strv carrier_uplinks;  /* uplinks that carry at least one vmk */
+	/* Uplinks in the failover order of at least one vmk: they get the ARP
+	 * and rp_filter settings whether they carry it now or may after a
+	 * failover, so a failover changes no sysctl and writes no state. */
+	struct esx_strv vmk_uplinks;
 	struct plan_route *main_routes;   /* static routes, main table */
 	size_t nmain_routes;
 };

@@ -58,6 +58,8 @@ struct reconciler {
 	struct placement *placed;
 	size_t nplaced;
 	struct loop_timer again;      /* a pass scheduled by an event */
+	reconcile_hook_fn hook;       /* told after every pass */
+	void *hook_data;
 };
 
 /* ---- where vmks sit -------------------------------------------------- */
@@ -673,6 +675,14 @@ static int ensure_main_routes(struct reconciler *r, const struct plan *plan, str
 		else
 			snprintf(route.dst, sizeof(route.dst), "default");
 		snprintf(route.gateway, sizeof(route.gateway), "%s", pr->gateway);
+		if (pr->dev[0]) {
+			struct net_iface dev;
+
+			/* The vmk is not realised (no uplink): the route waits. */
+			if (net_iface_get(r->nl, pr->dev, &dev, NULL) < 0 || !dev.admin_up)
+				continue;
+			route.ifindex = dev.ifindex;
+		}
 		ret = net_route_replace(r->nl, &route, err);
 		/* A gateway no vmk reaches yet: the route waits for one. */
 		if (ret == -ENETUNREACH) {
@@ -698,7 +708,7 @@ static int restore_released_uplinks(struct reconciler *r, const struct plan *pla
 		return 0;
 	json_object_object_foreach(saved, ifname, value) {
 		(void)value;
-		if (!strv_contains(&plan->carrier_uplinks, ifname) && strv_add(&release, ifname) < 0) {
+		if (!strv_contains(&plan->vmk_uplinks, ifname) && strv_add(&release, ifname) < 0) {
 			ret = err_set(err, ENOMEM, "out of memory");
 			break;
 		}
@@ -749,7 +759,24 @@ static int collect_uplinks(struct reconciler *r, const struct model *m,
 	return 0;
 }
 
+void reconcile_set_pass_hook(struct reconciler *r, reconcile_hook_fn fn, void *data)
+{
+	r->hook = fn;
+	r->hook_data = data;
+}
+
+static int reconcile_pass(struct reconciler *r, const struct model *m, struct esx_err *err);
+
 int reconcile(struct reconciler *r, const struct model *m, struct esx_err *err)
+{
+	int ret = reconcile_pass(r, m, err);
+
+	if (r->hook)
+		r->hook(m, ret, r->hook_data);
+	return ret;
+}
+
+static int reconcile_pass(struct reconciler *r, const struct model *m, struct esx_err *err)
 {
 	struct uplink_state *links = NULL;
 	struct plan plan;
@@ -765,10 +792,10 @@ int reconcile(struct reconciler *r, const struct model *m, struct esx_err *err)
 		return err_set(err, ret, "Unable to plan the network configuration: %s",
 			       strerror(-ret));
 	ret = apply_vswitch_mtu(r, m, err);
-	for (size_t i = 0; ret == 0 && i < plan.carrier_uplinks.len; i++) {
-		ret = save_sysctls(r, plan.carrier_uplinks.items[i], err);
+	for (size_t i = 0; ret == 0 && i < plan.vmk_uplinks.len; i++) {
+		ret = save_sysctls(r, plan.vmk_uplinks.items[i], err);
 		if (ret == 0)
-			ret = apply_sysctls(plan.carrier_uplinks.items[i], err);
+			ret = apply_sysctls(plan.vmk_uplinks.items[i], err);
 	}
 	/* Old objects go first: a vmk's address may move to another vmk. */
 	if (ret == 0)

@@ -24,6 +24,13 @@ void reconciler_free(struct reconciler *r);
  * caller reconciles again with the previous model to roll back. */
 int reconcile(struct reconciler *r, const struct model *m, struct esx_err *err);
 
+/* Called after every pass (a command's, a roll-back's or one an event
+ * scheduled) with the model the pass made real, or tried to (ret: the
+ * pass's result). What follows the network, such as the compliance of iSCSI
+ * port bindings, hangs here. One hook; fn NULL removes it. */
+typedef void (*reconcile_hook_fn)(const struct model *m, int ret, void *data);
+void reconcile_set_pass_hook(struct reconciler *r, reconcile_hook_fn fn, void *data);
+
 /* The uplink a vmk's macvlan sits on now, or "" (for list commands). */
 const char *reconcile_vmk_uplink(const struct reconciler *r, const char *vmk);
 

@@ -232,7 +232,7 @@ START_TEST(build_plan)
 	ck_assert_int_eq(p.vmks[1].rule_priority, 1003);
 	ck_assert_int_eq(p.vmks[1].addresses.len, 0);
 
-	ck_assert_int_eq(p.carrier_uplinks.len, 2);
+	ck_assert_int_eq(p.vmk_uplinks.len, 2);
 	plan_free(&p);
 
 	/* vmnic1 loses carrier: vmk1's portgroup names only vmnic1, so it
