@@ -570,9 +570,16 @@ START_TEST(child_signals_reset)
 	const char *argv[] = { "/bin/grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status", NULL };
 	struct run run;
 
+	unsigned long long blocked = ~0ull, ignored = ~0ull;
+
 	run_argv(&run, argv, 5000);
 	ck_assert_int_eq(run.r.exit_status, 0);
-	ck_assert_str_eq(run.out, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+	ck_assert_int_eq(sscanf(run.out, "SigBlk:\t%llx\nSigIgn:\t%llx", &blocked, &ignored), 2);
+	ck_assert_uint_eq(blocked, 0);
+	/* Signals 32 and 33 are glibc's own (thread cancellation, setxid): it
+	 * refuses to change them, and what the test runner's parent set for them
+	 * is inherited. Every other signal must be back to its default. */
+	ck_assert_uint_eq(ignored & ~0x180000000ull, 0);
 	run_free(&run);
 }
 END_TEST
