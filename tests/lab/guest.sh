@@ -100,7 +100,7 @@ run_scenario() {
 }
 
 run_interactive() {
-	local pid rc=0 command=("$ESXCLI")
+	local pid rc=0 command=("$ESXCLI") where
 
 	[ "$LAB_INTERACTIVE" = bash ] && command=(bash -l)
 
@@ -114,16 +114,35 @@ run_interactive() {
 	if [ -n "${LAB_TERM:-}" ] && tput -T "$LAB_TERM" longname >/dev/null 2>&1; then
 		TERM=$LAB_TERM
 	fi
+	# The freshly built programs on every PATH (bash -l resets PATH); the
+	# overlay takes the links, the host's /usr/local/bin is untouched.
+	ln -sf "$LAB_DIR"/bin/* /usr/local/bin/
+	if [ "$LAB_INTERACTIVE" = bash ]; then
+		where=("This is a root shell: esxcli, vmkping, iscsiadm, multipath and ip.")
+	else
+		where=("This prompt takes esxcli commands (try: network nic list); for vmkping"
+			"and iscsiadm as well, use the root shell of tests/lab/run --shell.")
+	fi
 	cat <<-EOF
 
 	  esxcli storage lab: a QEMU guest running Debian's kernel $(uname -r)
-	  NICs: $(lab_nics | tr '\n' ' ')(veths into a switch; no address yet)
-	  iSCSI target (tgtd, netns $LAB_NS): portals $LAB_PORTAL1 and $LAB_PORTAL2, port 3260
+
+	  This host, the ESXi side:
+	    NICs $(lab_nics | paste -sd ' '): up, no address (uplinks for vSwitches)
+	    initiator $LAB_INITIATOR; iscsid, multipathd, udevd running
+	    esxclid running (log: $LAB_LOGS/esxclid.log); no vSwitch, no vmk yet
+	  The array (tgtd in netns $LAB_NS), on one switch with every NIC:
+	    portals $LAB_PORTAL1 (10.10.1.0/24) and $LAB_PORTAL2 (10.10.2.0/24), port 3260
 	    $LAB_TARGET1  LUN 1 (512 MiB), LUN 2 (256 MiB)
 	    $LAB_TARGET2  LUN 1 (128 MiB)
-	  Running: esxclid (log: $LAB_LOGS/esxclid.log), iscsid, multipathd, udevd.
-	  Nothing here reaches the host's network or disks.
-	  Leave the shell (exit or Ctrl-D) to power the guest off; Ctrl-A x kills it.
+
+	  The guided exercise, iSCSI port binding step by step: docs/lab-exercise.md
+	  in the source tree.
+	EOF
+	printf '  %s\n' "${where[@]}"
+	cat <<-EOF
+	  Nothing here reaches the host's network or disks; all is gone at power-off.
+	  Leave with exit or Ctrl-D (the guest powers off); Ctrl-A x kills it.
 
 	EOF
 	# A session of its own with the console as controlling terminal, so

@@ -22,6 +22,8 @@
 #   lab_require_nics N             skip unless the lab has N NICs
 #   lab_start_daemon [ARGS...]     esxclid on the default socket and state,
 #                                  stopped when the scenario ends
+#   lab_restart_daemon [ARGS...]   stop that esxclid (SIGTERM) and start it
+#                                  again; it reconciles before it listens
 #   lab_sessions_via IFACE         how many sessions go through iface IFACE
 #   lab_mpath_paths                one line per path of every multipath map:
 #                                  "MAP LUN DEV DM_STATE CHECKER_STATE SOURCE"
@@ -30,6 +32,27 @@
 #                                  to LUN
 #   lab_check_share TEXT PART TOTAL LOW HIGH
 #                                  passes when LOW <= 100*PART/TOTAL <= HIGH
+#   lab_link_lower LINK            the link LINK sits on (vmk1 -> vmnic1)
+#   lab_link_alias LINK            its alias (esxclid:vmk, esxclid:vlan)
+#   lab_link_ifindex LINK          its interface index
+#   lab_link_details LINK          `ip -d link show` on one line
+#   lab_vlan_id LINK               the 802.1Q ID of a VLAN link
+#   lab_check_arp_sysctls TEXT IF  passes when IF has arp_ignore=1,
+#                                  arp_announce=2, rp_filter=2 (esxclid's)
+#   lab_esx_field FIELD ARGS...    the value of "FIELD: value" in the
+#                                  output of esxcli ARGS
+#   lab_ping_vmk VMK HOST          esxcli network diag ping, one echo;
+#                                  0 when the reply came
+#   lab_iface_bind IFACE NETDEV    an open-iscsi iface bound to NETDEV
+#                                  (iface.net_ifacename)
+#   lab_mpath_round_robin          the array's LUNs: one path group, Round
+#                                  Robin, one I/O per path (a drop-in)
+#   lab_mpath_active_paths LUN     how many paths to LUN are active/ready
+#   lab_read_split MAP NIC1 NIC2   four direct readers of 25 MiB each on
+#                                  MAP with both NICs shaped to 200 Mbit/s;
+#                                  sets LAB_SPLIT_OK (true/false),
+#                                  LAB_SPLIT_RX1, LAB_SPLIT_RX2 (bytes in
+#                                  over each NIC) and LAB_SPLIT_MS
 #
 # What a scenario leaves (sessions, records, maps, links, rules, sysctls,
 # the daemon's state) is undone by the lab between scenarios, but a scenario
@@ -59,6 +82,19 @@ lab_start_daemon() {
 		sed 's/^/# /' "$DAEMON_LOG"
 		exit 99
 	fi
+}
+
+lab_restart_daemon() {
+	if [ -n "$DAEMON_PID" ]; then
+		kill "$DAEMON_PID" 2>/dev/null
+		lab_wait_for 10 sh -c "! kill -0 $DAEMON_PID" || kill -9 "$DAEMON_PID" 2>/dev/null
+		wait "$DAEMON_PID" 2>/dev/null
+		DAEMON_PID=
+	fi
+	# Its socket opens only after the first reconcile: wait for the new one.
+	rm -f "$DAEMON_SOCKET"
+	echo "==== restarted by the scenario ====" >>"$DAEMON_LOG"
+	lab_start_daemon "$@"
 }
 
 # lab_sessions_via IFACE: the number of iSCSI sessions bound to iface IFACE.
@@ -95,4 +131,112 @@ lab_check_share() {
 	else
 		fail "$text" "share $share% of $total bytes, expected $low%..$high%"
 	fi
+}
+
+# ---- links ------------------------------------------------------------------
+
+lab_link_lower() {
+	local name
+
+	name=$(ip -o link show dev "$1" 2>/dev/null | awk -F': ' '{ print $2; exit }')
+	case "$name" in
+	*@*) echo "${name#*@}" ;;
+	esac
+}
+
+lab_link_alias() {
+	cat "/sys/class/net/$1/ifalias" 2>/dev/null
+}
+
+lab_link_ifindex() {
+	cat "/sys/class/net/$1/ifindex" 2>/dev/null
+}
+
+lab_link_details() {
+	ip -d -o link show dev "$1" 2>/dev/null
+}
+
+lab_vlan_id() {
+	lab_link_details "$1" | grep -o 'vlan protocol 802.1Q id [0-9]*' | awk '{ print $NF }'
+}
+
+lab_check_arp_sysctls() {
+	local text=$1 conf="/proc/sys/net/ipv4/conf/$2" got
+
+	got="arp_ignore=$(cat "$conf/arp_ignore" 2>/dev/null)"
+	got="$got arp_announce=$(cat "$conf/arp_announce" 2>/dev/null)"
+	got="$got rp_filter=$(cat "$conf/rp_filter" 2>/dev/null)"
+	check_eq "$text" "arp_ignore=1 arp_announce=2 rp_filter=2" "$got"
+}
+
+# ---- esxcli -----------------------------------------------------------------
+
+lab_esx_field() {
+	local field=$1
+
+	shift
+	esx "$@" 2>/dev/null | awk -v f="$field" '
+		{ sub(/^ +/, "") }
+		substr($0, 1, length(f) + 1) == f ":" {
+			v = substr($0, length(f) + 2)
+			sub(/^ /, "", v)
+			print v
+			exit
+		}'
+}
+
+lab_ping_vmk() {
+	[ "$(lab_esx_field Received network diag ping -I "$1" -H "$2" -c 1 -W 2)" = 1 ]
+}
+
+# ---- open-iscsi and dm-multipath --------------------------------------------
+
+lab_iface_bind() {
+	iscsiadm -m iface -I "$1" -o new >/dev/null &&
+		iscsiadm -m iface -I "$1" -o update -n iface.net_ifacename -v "$2" >/dev/null
+}
+
+lab_mpath_round_robin() {
+	cat >/etc/multipath/conf.d/lab-round-robin.conf <<-EOF
+		devices {
+			device {
+				vendor "^IET\$"
+				product "^VIRTUAL-DISK\$"
+				path_grouping_policy multibus
+				path_selector "round-robin 0"
+				rr_min_io_rq 1
+			}
+		}
+	EOF
+	udevadm settle --timeout=30
+	multipathd reconfigure >/dev/null
+}
+
+lab_mpath_active_paths() {
+	lab_mpath_paths | awk -v lun="$1" '$2 == lun && $4 == "active" && $5 == "ready"' | wc -l
+}
+
+# shellcheck disable=SC2034 # LAB_SPLIT_* are the scenario's to read
+lab_read_split() {
+	local map=$1 nic1=$2 nic2=$3 rx1 rx2 started k pid readers=()
+
+	lab_shape "$nic1" 200mbit
+	lab_shape "$nic2" 200mbit
+	rx1=$(lab_nic_bytes "$nic1" rx)
+	rx2=$(lab_nic_bytes "$nic2" rx)
+	started=$(date +%s%N)
+	for k in 0 1 2 3; do
+		dd if="/dev/mapper/$map" of=/dev/null bs=1M count=25 skip=$((k * 25)) \
+			iflag=direct status=none &
+		readers+=($!)
+	done
+	LAB_SPLIT_OK=true
+	for pid in "${readers[@]}"; do
+		wait "$pid" || LAB_SPLIT_OK=false
+	done
+	LAB_SPLIT_MS=$((($(date +%s%N) - started) / 1000000))
+	LAB_SPLIT_RX1=$(($(lab_nic_bytes "$nic1" rx) - rx1))
+	LAB_SPLIT_RX2=$(($(lab_nic_bytes "$nic2" rx) - rx2))
+	lab_unshape "$nic1"
+	lab_unshape "$nic2"
 }

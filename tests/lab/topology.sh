@@ -106,6 +106,26 @@ lab_tgtadm() {
 	ip netns exec "$LAB_NS" tgtadm --lld iscsi "$@"
 }
 
+# lab_portal_vlan VID CIDR: the array also on VLAN VID, at CIDR (e.g.
+# 10.10.100.100/24): an 802.1Q sub-interface sw0.VID of its bridge. The
+# bridge does no VLAN filtering, so tagged frames from any vmnic reach it and
+# only frames tagged VID reach that address; tgtd listens there too. Removed
+# by lab_reset.
+lab_portal_vlan() {
+	local link="$LAB_BRIDGE.$1"
+
+	ip -n "$LAB_NS" link add link "$LAB_BRIDGE" name "$link" type vlan id "$1" &&
+		ip -n "$LAB_NS" addr add "$2" dev "$link" &&
+		ip -n "$LAB_NS" link set "$link" up
+}
+
+# The array's links that a scenario added (lab_portal_vlan): all but the
+# bridge, its ports and lo.
+lab_array_extra_links() {
+	ip -n "$LAB_NS" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' |
+		grep -vE "^(lo|$LAB_BRIDGE|swp[0-9]+)\$"
+}
+
 # ---- setting the lab up (guest.sh, once per boot) -------------------------
 
 lab_modules_load() {
@@ -249,17 +269,22 @@ lab_reset() {
 	multipathd reconfigure >/dev/null 2>&1
 	rm -rf /var/lib/esxclid /run/esxclid
 
-	# Links the scenario made (vmks, VLANs, bonds) go; the NICs stay.
+	# Links the scenario made (vmks, VLANs, bonds) go; the NICs stay. On
+	# the array's side too (lab_portal_vlan).
+	for link in $(lab_array_extra_links); do
+		ip -n "$LAB_NS" link del "$link" 2>/dev/null
+	done
+	# The next scenario's vmks may have the same addresses and other MACs.
+	ip -n "$LAB_NS" neigh flush all 2>/dev/null
+	# (A glob would keep vmnic1.100 too.)
 	for link in $(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
-		case "$link" in
-		lo | vmnic[0-9]*) ;;
-		*) ip link del "$link" 2>/dev/null ;;
-		esac
+		[[ "$link" =~ ^(lo|vmnic[0-9]+)$ ]] || ip link del "$link" 2>/dev/null
 	done
 	while read -r nic; do
 		ip link set "$nic" nomaster 2>/dev/null
 		ip addr flush dev "$nic"
-		ip link set "$nic" mtu 1500 up
+		# A bond gives its members its own MAC while they are enslaved.
+		ip link set "$nic" address "02:00:00:00:01:0${nic#vmnic}" mtu 1500 up
 		lab_nic_up "$nic"
 		lab_unshape "$nic"
 	done < <(lab_nics)
@@ -306,6 +331,8 @@ lab_residue() {
 	links=$(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' |
 		grep -vE '^(lo|vmnic[0-9]+)$')
 	[ -z "$links" ] || echo "links: $(echo "$links" | tr '\n' ' ')"
+	links=$(lab_array_extra_links)
+	[ -z "$links" ] || echo "the array's links: $(echo "$links" | tr '\n' ' ')"
 	for name in udevd iscsid multipathd tgtd; do
 		lab_service_alive "$name" || echo "service died: $name"
 	done
