@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include <json-c/json.h>
@@ -745,7 +746,9 @@ static int collect_uplinks(struct reconciler *r, const struct model *m,
 			}
 			memset(&links[n], 0, sizeof(links[n]));
 			snprintf(links[n].name, sizeof(links[n].name), "%s", name);
-			if (net_iface_get(r->nl, name, &link, NULL) == 0) {
+			/* A NIC enslaved to a bond since it became an uplink cannot
+			 * carry a macvlan: for planning it is not there. */
+			if (net_iface_get(r->nl, name, &link, NULL) == 0 && !(link.flags & IFF_SLAVE)) {
 				links[n].exists = true;
 				links[n].admin_up = link.admin_up;
 				links[n].carrier = link.carrier;
