@@ -12,5 +12,10 @@ const struct esx_command_set esx_command_sets[] = {
 	{ network_neighbor_commands, network_neighbor_namespaces },
 	{ network_diag_commands, network_diag_namespaces },
 	{ system_commands, system_namespaces },
+	{ iscsi_software_commands, iscsi_software_namespaces },
+	{ iscsi_adapter_commands, iscsi_adapter_namespaces },
+	{ iscsi_discovery_commands, iscsi_discovery_namespaces },
+	{ iscsi_networkportal_commands, iscsi_networkportal_namespaces },
+	{ iscsi_session_commands, iscsi_session_namespaces },
 	{ NULL, NULL },
 };

@@ -24,6 +24,16 @@ extern const struct esx_command network_diag_commands[];
 extern const struct esx_namespace network_diag_namespaces[];
 extern const struct esx_command system_commands[];
 extern const struct esx_namespace system_namespaces[];
+extern const struct esx_command iscsi_software_commands[];
+extern const struct esx_namespace iscsi_software_namespaces[];
+extern const struct esx_command iscsi_adapter_commands[];
+extern const struct esx_namespace iscsi_adapter_namespaces[];
+extern const struct esx_command iscsi_discovery_commands[];
+extern const struct esx_namespace iscsi_discovery_namespaces[];
+extern const struct esx_command iscsi_networkportal_commands[];
+extern const struct esx_namespace iscsi_networkportal_namespaces[];
+extern const struct esx_command iscsi_session_commands[];
+extern const struct esx_namespace iscsi_session_namespaces[];
 
 struct esx_command_set {
 	const struct esx_command *commands;

@@ -18,6 +18,7 @@ struct esx_server;
 struct esx_engine;
 struct model;
 struct reconciler;
+struct iscsi_runtime;
 
 struct esxd_config {
 	const char *socket_path;
@@ -42,6 +43,7 @@ struct esxd {
 	struct esx_engine *engine;     /* the command tree */
 	struct model *model;           /* the committed desired network state */
 	struct reconciler *reconciler; /* makes the kernel match the model */
+	struct iscsi_runtime *iscsi;   /* the software iSCSI adapter between commands */
 	gid_t admin_gid, readonly_gid;
 	bool have_admin_gid, have_readonly_gid;
 	time_t started;

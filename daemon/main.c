@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "daemon.h"
 #include "engine.h"
+#include "iscsi_runtime.h"
 #include "log.h"
 #include "loop.h"
 #include "net_link.h"
@@ -249,6 +250,11 @@ int main(int argc, char **argv)
 		log_err("the network does not match the configuration yet: %s", err.text);
 		err_reset(&err);
 	}
+	/* After the first pass: it judges the bindings against that network. */
+	if (iscsi_runtime_new(&d, &d.iscsi, &err) < 0) {
+		log_warn("iSCSI commands are unavailable: %s", err.text);
+		err_reset(&err);
+	}
 	auth_resolve_groups(&d);
 	if (server_start(&d, &d.server, &err) < 0) {
 		log_err("%s", err.text);
@@ -269,6 +275,7 @@ int main(int argc, char **argv)
 	status = 0;
 out:
 	server_stop(d.server);
+	iscsi_runtime_free(d.iscsi);
 	reconciler_free(d.reconciler);
 	if (d.net)
 		net_close(d.net);

@@ -2,7 +2,8 @@
 /*
  * The desired network state: its data, ESXi's rules over it (failover
  * inheritance, one vSwitch per uplink, what depends on what) and the names
- * of its policies. Its JSON form is in model_json.c. Pure: no I/O, no kernel.
+ * of its policies; and the software iSCSI adapter's entries and portal
+ * text. Its JSON form is in model_json.c. Pure: no I/O, no kernel.
  */
 #include "config.h"
 
@@ -413,6 +414,9 @@ void model_free(struct model *m)
 	free(m->portgroups);
 	free(m->vmks);
 	free(m->routes);
+	free(m->iscsi.bindings);
+	free(m->iscsi.sendtargets);
+	free(m->iscsi.statics);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -468,6 +472,24 @@ int model_clone(const struct model *m, struct model *out)
 	if (copy_array((void **)&c.routes, m->routes, m->nroutes, sizeof(*m->routes)) < 0)
 		goto out;
 	c.nroutes = m->nroutes;
+	/* The iSCSI entries own nothing: a flat copy each. */
+	c.iscsi = m->iscsi;
+	c.iscsi.bindings = NULL;
+	c.iscsi.sendtargets = NULL;
+	c.iscsi.statics = NULL;
+	c.iscsi.nbindings = c.iscsi.nsendtargets = c.iscsi.nstatics = 0;
+	if (copy_array((void **)&c.iscsi.bindings, m->iscsi.bindings, m->iscsi.nbindings,
+		       sizeof(*m->iscsi.bindings)) < 0)
+		goto out;
+	c.iscsi.nbindings = m->iscsi.nbindings;
+	if (copy_array((void **)&c.iscsi.sendtargets, m->iscsi.sendtargets,
+		       m->iscsi.nsendtargets, sizeof(*m->iscsi.sendtargets)) < 0)
+		goto out;
+	c.iscsi.nsendtargets = m->iscsi.nsendtargets;
+	if (copy_array((void **)&c.iscsi.statics, m->iscsi.statics, m->iscsi.nstatics,
+		       sizeof(*m->iscsi.statics)) < 0)
+		goto out;
+	c.iscsi.nstatics = m->iscsi.nstatics;
 	*out = c;
 	memset(&c, 0, sizeof(c));
 	ret = 0;
@@ -661,4 +683,189 @@ int model_unreachable_routes(const struct model *m, struct esx_strv *out)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/* ---- the iSCSI section --------------------------------------------------- */
+
+void model_iscsi_defaults(struct iscsi_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->adapter, sizeof(c->adapter), "%s", MODEL_ISCSI_ADAPTER_DEFAULT);
+}
+
+bool model_adapter_name_valid(const char *name)
+{
+	size_t digits;
+
+	if (!name || strncmp(name, "vmhba", 5) != 0)
+		return false;
+	digits = strlen(name + 5);
+	if (digits < 1 || digits > 3)
+		return false;
+	for (size_t i = 0; i < digits; i++) {
+		if (!isdigit((unsigned char)name[5 + i]))
+			return false;
+	}
+	return true;
+}
+
+struct iscsi_binding *model_iscsi_binding(const struct model *m, const char *vmk)
+{
+	for (size_t i = 0; i < m->iscsi.nbindings; i++) {
+		if (strcmp(m->iscsi.bindings[i].vmk, vmk) == 0)
+			return &m->iscsi.bindings[i];
+	}
+	return NULL;
+}
+
+struct iscsi_sendtarget *model_iscsi_sendtarget(const struct model *m, const char *address,
+						unsigned port)
+{
+	for (size_t i = 0; i < m->iscsi.nsendtargets; i++) {
+		if (strcmp(m->iscsi.sendtargets[i].address, address) == 0 &&
+		    m->iscsi.sendtargets[i].port == port)
+			return &m->iscsi.sendtargets[i];
+	}
+	return NULL;
+}
+
+struct iscsi_static_target *model_iscsi_static(const struct model *m, const char *address,
+					       unsigned port, const char *name)
+{
+	for (size_t i = 0; i < m->iscsi.nstatics; i++) {
+		const struct iscsi_static_target *t = &m->iscsi.statics[i];
+
+		/* RFC 3722: names compare without case. */
+		if (strcmp(t->address, address) == 0 && t->port == port &&
+		    strcasecmp(t->name, name) == 0)
+			return &m->iscsi.statics[i];
+	}
+	return NULL;
+}
+
+struct iscsi_binding *model_iscsi_add_binding(struct model *m)
+{
+	return append_zeroed((void **)&m->iscsi.bindings, &m->iscsi.nbindings,
+			     sizeof(*m->iscsi.bindings));
+}
+
+struct iscsi_sendtarget *model_iscsi_add_sendtarget(struct model *m)
+{
+	return append_zeroed((void **)&m->iscsi.sendtargets, &m->iscsi.nsendtargets,
+			     sizeof(*m->iscsi.sendtargets));
+}
+
+struct iscsi_static_target *model_iscsi_add_static(struct model *m)
+{
+	return append_zeroed((void **)&m->iscsi.statics, &m->iscsi.nstatics,
+			     sizeof(*m->iscsi.statics));
+}
+
+void model_iscsi_remove_binding(struct model *m, const char *vmk)
+{
+	struct iscsi_binding *b = model_iscsi_binding(m, vmk);
+
+	if (b)
+		remove_at(m->iscsi.bindings, &m->iscsi.nbindings, sizeof(*b),
+			  (size_t)(b - m->iscsi.bindings));
+}
+
+void model_iscsi_remove_sendtarget(struct model *m, const struct iscsi_sendtarget *st)
+{
+	if (st >= m->iscsi.sendtargets && st < m->iscsi.sendtargets + m->iscsi.nsendtargets)
+		remove_at(m->iscsi.sendtargets, &m->iscsi.nsendtargets, sizeof(*st),
+			  (size_t)(st - m->iscsi.sendtargets));
+}
+
+void model_iscsi_remove_static(struct model *m, const struct iscsi_static_target *t)
+{
+	if (t >= m->iscsi.statics && t < m->iscsi.statics + m->iscsi.nstatics)
+		remove_at(m->iscsi.statics, &m->iscsi.nstatics, sizeof(*t),
+			  (size_t)(t - m->iscsi.statics));
+}
+
+/* "3260" → 3260; 0 when not a port (1..65535, digits only). */
+static unsigned parse_port(const char *text)
+{
+	unsigned long port = 0;
+
+	if (!*text || strlen(text) > 5)
+		return 0;
+	for (const char *p = text; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		port = port * 10 + (unsigned long)(*p - '0');
+	}
+	return port >= 1 && port <= 65535 ? (unsigned)port : 0;
+}
+
+/* An address a portal may have: a unicast IPv4 address, or an IPv6 address
+ * that is neither unspecified, loopback nor multicast. */
+static int portal_address(const char *text, char *out)
+{
+	char canonical[MODEL_ADDR_MAX];
+	uint32_t v4;
+
+	if (ipv4_parse(text, &v4) == 0) {
+		if (!ipv4_is_unicast(v4))
+			return -EINVAL;
+		ipv4_format(v4, out, MODEL_ADDR_MAX);
+		return 0;
+	}
+	if (ipv6_parse(text, canonical, sizeof(canonical)) < 0 || strcmp(canonical, "::") == 0 ||
+	    strcmp(canonical, "::1") == 0 || strncasecmp(canonical, "ff", 2) == 0)
+		return -EINVAL;
+	memcpy(out, canonical, strlen(canonical) + 1);
+	return 0;
+}
+
+int model_portal_parse(const char *text, unsigned default_port, char *address, unsigned *port)
+{
+	char host[MODEL_ADDR_MAX];
+	const char *colon, *end;
+	size_t len;
+
+	*port = default_port;
+	if (!text)
+		return -EINVAL;
+	if (text[0] == '[') {
+		end = strchr(text, ']');
+		if (!end)
+			return -EINVAL;
+		len = (size_t)(end - text - 1);
+		if (end[1] == ':') {
+			*port = parse_port(end + 2);
+			if (!*port)
+				return -EINVAL;
+		} else if (end[1] != '\0') {
+			return -EINVAL;
+		}
+		if (len == 0 || len >= sizeof(host) || !memchr(text + 1, ':', len))
+			return -EINVAL;
+		memcpy(host, text + 1, len);
+		host[len] = '\0';
+		return portal_address(host, address);
+	}
+	colon = strchr(text, ':');
+	if (colon && strchr(colon + 1, ':'))   /* a bare IPv6 address */
+		return portal_address(text, address);
+	len = colon ? (size_t)(colon - text) : strlen(text);
+	if (len == 0 || len >= sizeof(host))
+		return -EINVAL;
+	if (colon) {
+		*port = parse_port(colon + 1);
+		if (!*port)
+			return -EINVAL;
+	}
+	memcpy(host, text, len);
+	host[len] = '\0';
+	return portal_address(host, address);
+}
+
+void model_portal_format(const char *address, unsigned port, char *out, size_t len)
+{
+	if (strchr(address, ':'))
+		snprintf(out, len, "[%s]:%u", address, port);
+	else
+		snprintf(out, len, "%s:%u", address, port);
 }

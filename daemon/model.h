@@ -2,7 +2,9 @@
 /*
  * The desired network state as typed data: standard vSwitches, portgroups,
  * failover policies, vmkernel interfaces and static routes, loaded from and
- * saved to the store's "network" section. Knows nothing of the kernel.
+ * saved to the store's "network" section; and the software iSCSI adapter
+ * (its name, bindings and targets), the store's "iscsi" section. Knows
+ * nothing of the kernel or of open-iscsi.
  *
  * A change is a transaction: copy the model (model_clone), change the copy,
  * then hand it to model_apply() (daemon/transaction.h) which makes Linux
@@ -15,6 +17,7 @@
 #include <stddef.h>
 
 #include "errors.h"
+#include "iqn.h"
 #include "strv.h"
 
 struct json_object;
@@ -79,6 +82,46 @@ struct static_route {
 	bool ipv6;
 };
 
+/* ---- The software iSCSI adapter: the store's "iscsi" section ---- */
+
+#define MODEL_ADAPTER_MAX 16         /* "vmhba64" */
+#define MODEL_ISCSI_ADAPTER_DEFAULT "vmhba64"
+#define MODEL_ISCSI_PORT_DEFAULT 3260
+
+/* A vmk bound to the adapter (a network portal): realised as the open-iscsi
+ * iface record named as the vmk. */
+struct iscsi_binding {
+	char vmk[MODEL_IFNAME_MAX];
+	char uplink[MODEL_IFNAME_MAX];  /* its one active uplink when bound; "" if none */
+	bool forced;                    /* bound with --force although not compliant */
+};
+
+/* A SendTargets discovery address. */
+struct iscsi_sendtarget {
+	char address[MODEL_ADDR_MAX];   /* canonical IPv4 or IPv6 text */
+	unsigned port;
+};
+
+/* A static target: one portal of one target. */
+struct iscsi_static_target {
+	char address[MODEL_ADDR_MAX];
+	unsigned port;
+	char name[ISCSI_NAME_MAX];
+};
+
+struct iscsi_config {
+	bool enabled;
+	char adapter[MODEL_ADAPTER_MAX];
+	char iqn[ISCSI_NAME_MAX];       /* "" until software iSCSI is first enabled */
+	char alias[ISCSI_ALIAS_MAX];
+	struct iscsi_binding *bindings;
+	size_t nbindings;
+	struct iscsi_sendtarget *sendtargets;
+	size_t nsendtargets;
+	struct iscsi_static_target *statics;
+	size_t nstatics;
+};
+
 struct model {
 	struct vswitch *vswitches;
 	size_t nvswitches;
@@ -88,14 +131,17 @@ struct model {
 	size_t nvmks;
 	struct static_route *routes;
 	size_t nroutes;
+	struct iscsi_config iscsi;
 };
 
 /* The JSON form (model_json.c). */
 
-/* Read the store's "network" section (absent: an empty model). A section
- * that does not parse is -EBADMSG with a message naming what is wrong. */
+/* Read the store's "network" and "iscsi" sections (absent: an empty model,
+ * software iSCSI disabled on adapter vmhba64). A section that does not
+ * parse is -EBADMSG with a message naming what is wrong. */
 int model_load(struct json_object *root, struct model *out, struct esx_err *err);
-/* Write the model as the "network" section of root (replacing it). */
+/* Write the model as the "network" and "iscsi" sections of root (replacing
+ * them; an iSCSI configuration still at its defaults has no section). */
 int model_save(const struct model *m, struct json_object *root, struct esx_err *err);
 int model_clone(const struct model *m, struct model *out);
 void model_free(struct model *m);
@@ -199,5 +245,35 @@ int policy_change_uplinks(const struct vswitch *vs, struct failover_policy *p,
 
 const char *failure_detection_name(enum failure_detection fd);    /* link, beacon */
 int failure_detection_parse(const char *word, enum failure_detection *out);
+
+/* ---- The iSCSI section's rules ---- */
+
+/* Software iSCSI disabled on adapter vmhba64, nothing else: a new store's. */
+void model_iscsi_defaults(struct iscsi_config *c);
+/* "vmhba" followed by 1 to 3 digits. */
+bool model_adapter_name_valid(const char *name);
+
+struct iscsi_binding *model_iscsi_binding(const struct model *m, const char *vmk);
+struct iscsi_sendtarget *model_iscsi_sendtarget(const struct model *m, const char *address,
+						unsigned port);
+struct iscsi_static_target *model_iscsi_static(const struct model *m, const char *address,
+					       unsigned port, const char *name);
+/* Append a zeroed entry; returns it, or NULL on ENOMEM. */
+struct iscsi_binding *model_iscsi_add_binding(struct model *m);
+struct iscsi_sendtarget *model_iscsi_add_sendtarget(struct model *m);
+struct iscsi_static_target *model_iscsi_add_static(struct model *m);
+void model_iscsi_remove_binding(struct model *m, const char *vmk);
+void model_iscsi_remove_sendtarget(struct model *m, const struct iscsi_sendtarget *st);
+void model_iscsi_remove_static(struct model *m, const struct iscsi_static_target *t);
+
+#define MODEL_PORTAL_TEXT_MAX (MODEL_ADDR_MAX + 8)   /* "[addr]:65535" */
+/* A portal as esxcli users type it: "ADDR", "ADDR:PORT", "[IPV6]",
+ * "[IPV6]:PORT" or a bare IPv6 address (no port then). The address must be
+ * a unicast IPv4 or an IPv6 address (no host names: resolving one would
+ * block the daemon); the port 1..65535, default_port when not given.
+ * address gets the canonical text (MODEL_ADDR_MAX bytes). 0 or -EINVAL. */
+int model_portal_parse(const char *text, unsigned default_port, char *address, unsigned *port);
+/* "10.0.0.1:3260", "[fd00::1]:3260": what iscsiadm's --portal takes. */
+void model_portal_format(const char *address, unsigned port, char *out, size_t len);
 
 #endif

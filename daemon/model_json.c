@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The model's JSON form, the store's "network" section: loading, with every
- * value checked and errors naming the path of what is wrong, and saving.
+ * The model's JSON form, the store's "network" and "iscsi" sections:
+ * loading, with every value checked and errors naming the path of what is
+ * wrong, and saving.
  */
 #include "config.h"
 
@@ -69,8 +70,8 @@ static int corrupt(struct esx_err *err, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return err_set(err, EBADMSG, "The stored network configuration is invalid: %s: %s", path,
-		       what);
+	return err_set(err, EBADMSG, "The stored %s configuration is invalid: %s: %s",
+		       strncmp(path, "iscsi", 5) == 0 ? "iSCSI" : "network", path, what);
 }
 
 /* Paths are short (network.vswitches[0].failover.active[1]); one too long
@@ -624,16 +625,18 @@ static int load_route(struct json_object *obj, const char *path, struct model *m
 typedef int (*load_item_fn)(struct json_object *obj, const char *path, struct model *m,
 			    struct esx_err *err);
 
-static int load_array(struct json_object *section, const char *key, load_item_fn load,
-		      struct model *m, struct esx_err *err)
+/* The array section.key, each element loaded by load. Absent: nothing,
+ * unless required. */
+static int load_array(struct json_object *section, const char *section_name, const char *key,
+		      bool required, load_item_fn load, struct model *m, struct esx_err *err)
 {
 	struct json_object *array;
 	char path[PATH_LEN], item_path[PATH_LEN];
-	int ret = member(section, "network", key, json_type_array, false, &array, err);
+	int ret = member(section, section_name, key, json_type_array, required, &array, err);
 
 	if (ret != 0)
 		return ret < 0 ? ret : 0;
-	join_key(path, "network", key);
+	join_key(path, section_name, key);
 	for (size_t i = 0; i < json_object_array_length(array); i++) {
 		join_index(item_path, path, i);
 		ret = load(json_object_array_get_idx(array, i), item_path, m, err);
@@ -649,6 +652,9 @@ static int load_array(struct json_object *section, const char *key, load_item_fn
 static const char *const network_keys[] = { "vswitches", "portgroups", "vmks", "routes",
 					    "saved_sysctls", NULL };
 
+static int load_network(struct json_object *section, struct model *m, struct esx_err *err);
+static int load_iscsi(struct json_object *section, struct model *m, struct esx_err *err);
+
 int model_load(struct json_object *root, struct model *out, struct esx_err *err)
 {
 	struct json_object *section = NULL;
@@ -656,14 +662,31 @@ int model_load(struct json_object *root, struct model *out, struct esx_err *err)
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!root || !json_object_object_get_ex(root, "network", &section) || !section)
-		return 0;
+	model_iscsi_defaults(&m.iscsi);
+	if (root && json_object_object_get_ex(root, "network", &section) && section)
+		ret = load_network(section, &m, err);
+	section = NULL;
+	if (ret == 0 && root && json_object_object_get_ex(root, "iscsi", &section) && section)
+		ret = load_iscsi(section, &m, err);
+	if (ret < 0) {
+		model_free(&m);
+		return ret;
+	}
+	*out = m;
+	return 0;
+}
+
+static int load_network(struct json_object *section, struct model *mp, struct esx_err *err)
+{
+	struct model m = *mp;
+	int ret;
+
 	if (!json_object_is_type(section, json_type_object))
 		return corrupt(err, "network", "must be an object");
 	/* Order matters: each kind refers only to kinds loaded before it. */
 	ret = check_keys(section, "network", network_keys, err);
 	if (ret == 0)
-		ret = load_array(section, "vswitches", load_vswitch, &m, err);
+		ret = load_array(section, "network", "vswitches", false, load_vswitch, &m, err);
 	for (size_t i = 0; ret == 0 && i < m.nvswitches; i++) {
 		for (size_t u = 0; u < m.vswitches[i].uplinks.len; u++) {
 			const char *nic = m.vswitches[i].uplinks.items[u];
@@ -677,17 +700,166 @@ int model_load(struct json_object *root, struct model *out, struct esx_err *err)
 		}
 	}
 	if (ret == 0)
-		ret = load_array(section, "portgroups", load_portgroup, &m, err);
+		ret = load_array(section, "network", "portgroups", false, load_portgroup, &m, err);
 	if (ret == 0)
-		ret = load_array(section, "vmks", load_vmk, &m, err);
+		ret = load_array(section, "network", "vmks", false, load_vmk, &m, err);
 	if (ret == 0)
-		ret = load_array(section, "routes", load_route, &m, err);
-	if (ret < 0) {
-		model_free(&m);
+		ret = load_array(section, "network", "routes", false, load_route, &m, err);
+	*mp = m;
+	return ret;
+}
+
+/* ---- the iSCSI section --------------------------------------------------- */
+
+static const char *const binding_keys[] = { "vmk", "uplink", "forced", NULL };
+
+static int load_binding(struct json_object *obj, const char *path, struct model *m,
+			struct esx_err *err)
+{
+	struct iscsi_binding *b;
+	char where[PATH_LEN];
+	int ret;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return corrupt(err, path, "must be an object");
+	ret = check_keys(obj, path, binding_keys, err);
+	if (ret < 0)
 		return ret;
-	}
-	*out = m;
+	b = model_iscsi_add_binding(m);
+	if (!b)
+		return err_set(err, ENOMEM, "out of memory");
+	/* A binding may outlive its vmk (ESXi keeps it, non-compliant): the
+	 * name is checked, not that the vmk exists. */
+	join_key(where, path, "vmk");
+	ret = read_string(obj, path, "vmk", b->vmk, sizeof(b->vmk), err);
+	if (ret == 0 && !model_vmk_name_valid(b->vmk))
+		ret = corrupt(err, where, "'%s' is not a vmk name", b->vmk);
+	if (ret == 0 && model_iscsi_binding(m, b->vmk) != b)
+		ret = corrupt(err, where, "%s is bound twice", b->vmk);
+	if (ret == 0)
+		ret = read_string(obj, path, "uplink", b->uplink, sizeof(b->uplink), err);
+	join_key(where, path, "uplink");
+	if (ret == 0 && b->uplink[0] && !ifname_valid(b->uplink))
+		ret = corrupt(err, where, "'%s' is not an interface name", b->uplink);
+	if (ret == 0)
+		ret = read_bool(obj, path, "forced", true, &b->forced, err);
+	return ret;
+}
+
+/* An address stored in canonical form, without a port. */
+static int check_portal_address(const char *address, const char *path, struct esx_err *err)
+{
+	char canonical[MODEL_ADDR_MAX];
+	unsigned port;
+
+	if (model_portal_parse(address, MODEL_ISCSI_PORT_DEFAULT, canonical, &port) < 0 ||
+	    strcmp(canonical, address) != 0)
+		return corrupt(err, path, "'%s' is not an IP address in canonical form", address);
 	return 0;
+}
+
+static const char *const sendtarget_keys[] = { "address", "port", NULL };
+
+static int load_sendtarget(struct json_object *obj, const char *path, struct model *m,
+			   struct esx_err *err)
+{
+	struct iscsi_sendtarget *st;
+	char where[PATH_LEN];
+	int ret;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return corrupt(err, path, "must be an object");
+	ret = check_keys(obj, path, sendtarget_keys, err);
+	if (ret < 0)
+		return ret;
+	st = model_iscsi_add_sendtarget(m);
+	if (!st)
+		return err_set(err, ENOMEM, "out of memory");
+	join_key(where, path, "address");
+	ret = read_string(obj, path, "address", st->address, sizeof(st->address), err);
+	if (ret == 0)
+		ret = check_portal_address(st->address, where, err);
+	if (ret == 0)
+		ret = read_unsigned(obj, path, "port", 1, 65535, &st->port, err);
+	if (ret == 0 && model_iscsi_sendtarget(m, st->address, st->port) != st)
+		ret = corrupt(err, path, "%s port %u is listed twice", st->address, st->port);
+	return ret;
+}
+
+static const char *const static_keys[] = { "address", "port", "name", NULL };
+
+static int load_static(struct json_object *obj, const char *path, struct model *m,
+		       struct esx_err *err)
+{
+	struct iscsi_static_target *t;
+	char where[PATH_LEN];
+	const char *why;
+	int ret;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return corrupt(err, path, "must be an object");
+	ret = check_keys(obj, path, static_keys, err);
+	if (ret < 0)
+		return ret;
+	t = model_iscsi_add_static(m);
+	if (!t)
+		return err_set(err, ENOMEM, "out of memory");
+	join_key(where, path, "address");
+	ret = read_string(obj, path, "address", t->address, sizeof(t->address), err);
+	if (ret == 0)
+		ret = check_portal_address(t->address, where, err);
+	if (ret == 0)
+		ret = read_unsigned(obj, path, "port", 1, 65535, &t->port, err);
+	if (ret == 0)
+		ret = read_string(obj, path, "name", t->name, sizeof(t->name), err);
+	join_key(where, path, "name");
+	why = ret == 0 ? iqn_invalid_reason(t->name) : NULL;
+	if (why)
+		ret = corrupt(err, where, "'%s' is not an iSCSI name: %s", t->name, why);
+	if (ret == 0 && model_iscsi_static(m, t->address, t->port, t->name) != t)
+		ret = corrupt(err, path, "%s at %s port %u is listed twice", t->name, t->address,
+			      t->port);
+	return ret;
+}
+
+static const char *const iscsi_keys[] = { "enabled", "adapter", "iqn", "alias", "bindings",
+					  "sendtargets", "statictargets", NULL };
+
+static int load_iscsi(struct json_object *section, struct model *m, struct esx_err *err)
+{
+	struct iscsi_config *c = &m->iscsi;
+	const char *why;
+	int ret;
+
+	if (!json_object_is_type(section, json_type_object))
+		return corrupt(err, "iscsi", "must be an object");
+	ret = check_keys(section, "iscsi", iscsi_keys, err);
+	if (ret == 0)
+		ret = read_bool(section, "iscsi", "enabled", true, &c->enabled, err);
+	if (ret == 0)
+		ret = read_string(section, "iscsi", "adapter", c->adapter, sizeof(c->adapter), err);
+	if (ret == 0 && !model_adapter_name_valid(c->adapter))
+		ret = corrupt(err, "iscsi.adapter", "'%s' is not an adapter name (vmhbaN)",
+			      c->adapter);
+	if (ret == 0)
+		ret = read_string(section, "iscsi", "iqn", c->iqn, sizeof(c->iqn), err);
+	why = ret == 0 && c->iqn[0] ? iqn_invalid_reason(c->iqn) : NULL;
+	if (why)
+		ret = corrupt(err, "iscsi.iqn", "'%s' is not an iSCSI name: %s", c->iqn, why);
+	if (ret == 0 && c->enabled && !c->iqn[0])
+		ret = corrupt(err, "iscsi.iqn", "an enabled adapter must have a name");
+	if (ret == 0)
+		ret = read_string(section, "iscsi", "alias", c->alias, sizeof(c->alias), err);
+	why = ret == 0 ? iqn_alias_invalid_reason(c->alias) : NULL;
+	if (why)
+		ret = corrupt(err, "iscsi.alias", "'%s' is not an alias: %s", c->alias, why);
+	if (ret == 0)
+		ret = load_array(section, "iscsi", "bindings", true, load_binding, m, err);
+	if (ret == 0)
+		ret = load_array(section, "iscsi", "sendtargets", true, load_sendtarget, m, err);
+	if (ret == 0)
+		ret = load_array(section, "iscsi", "statictargets", true, load_static, m, err);
+	return ret;
 }
 
 /* ---- saving -------------------------------------------------------------- */
@@ -827,6 +999,68 @@ static struct json_object *route_json(struct writer *w, const struct static_rout
 	return o;
 }
 
+/* Nothing to keep: software iSCSI never enabled, nothing configured. */
+static bool iscsi_is_default(const struct iscsi_config *c)
+{
+	return !c->enabled && !c->iqn[0] && !c->alias[0] && c->nbindings == 0 &&
+	       c->nsendtargets == 0 && c->nstatics == 0 &&
+	       (!c->adapter[0] || strcmp(c->adapter, MODEL_ISCSI_ADAPTER_DEFAULT) == 0);
+}
+
+static struct json_object *iscsi_json(struct writer *w, const struct iscsi_config *c)
+{
+	struct json_object *o = new_object(w), *bindings = json_object_new_array();
+	struct json_object *sendtargets = json_object_new_array();
+	struct json_object *statics = json_object_new_array();
+
+	if (!o || !bindings || !sendtargets || !statics) {
+		w->failed = true;
+		json_object_put(o);
+		json_object_put(bindings);
+		json_object_put(sendtargets);
+		json_object_put(statics);
+		return NULL;
+	}
+	put(w, o, "enabled", json_object_new_boolean(c->enabled));
+	put(w, o, "adapter", json_object_new_string(c->adapter[0] ? c->adapter
+					      : MODEL_ISCSI_ADAPTER_DEFAULT));
+	put(w, o, "iqn", json_object_new_string(c->iqn));
+	put(w, o, "alias", json_object_new_string(c->alias));
+	for (size_t i = 0; i < c->nbindings; i++) {
+		struct json_object *b = new_object(w);
+
+		if (!b)
+			break;
+		put(w, b, "vmk", json_object_new_string(c->bindings[i].vmk));
+		put(w, b, "uplink", json_object_new_string(c->bindings[i].uplink));
+		put(w, b, "forced", json_object_new_boolean(c->bindings[i].forced));
+		push(w, bindings, b);
+	}
+	for (size_t i = 0; i < c->nsendtargets; i++) {
+		struct json_object *st = new_object(w);
+
+		if (!st)
+			break;
+		put(w, st, "address", json_object_new_string(c->sendtargets[i].address));
+		put(w, st, "port", json_object_new_int64(c->sendtargets[i].port));
+		push(w, sendtargets, st);
+	}
+	for (size_t i = 0; i < c->nstatics; i++) {
+		struct json_object *t = new_object(w);
+
+		if (!t)
+			break;
+		put(w, t, "address", json_object_new_string(c->statics[i].address));
+		put(w, t, "port", json_object_new_int64(c->statics[i].port));
+		put(w, t, "name", json_object_new_string(c->statics[i].name));
+		push(w, statics, t);
+	}
+	put(w, o, "bindings", bindings);
+	put(w, o, "sendtargets", sendtargets);
+	put(w, o, "statictargets", statics);
+	return o;
+}
+
 int model_save(const struct model *m, struct json_object *root, struct esx_err *err)
 {
 	struct json_object *section = json_object_new_object();
@@ -855,8 +1089,18 @@ int model_save(const struct model *m, struct json_object *root, struct esx_err *
 		json_object_put(vmks);
 		json_object_put(routes);
 	}
-	if (!w.failed && json_object_object_add(root, "network", section) == 0)
+	if (w.failed || json_object_object_add(root, "network", section) < 0) {
+		json_object_put(section);
+		return err_set(err, ENOMEM, "out of memory");
+	}
+	if (iscsi_is_default(&m->iscsi)) {
+		json_object_object_del(root, "iscsi");
 		return 0;
-	json_object_put(section);
-	return err_set(err, ENOMEM, "out of memory");
+	}
+	section = iscsi_json(&w, &m->iscsi);
+	if (w.failed || !section || json_object_object_add(root, "iscsi", section) < 0) {
+		json_object_put(section);
+		return err_set(err, ENOMEM, "out of memory");
+	}
+	return 0;
 }

@@ -2,7 +2,8 @@
 /*
  * Unit tests of the network model: failover inheritance and overrides,
  * uplink rules, the JSON form (round trip, corrupt sections refused with
- * their path), table and MAC allocation, and the address helpers.
+ * their path) of the network and iSCSI sections, table and MAC allocation,
+ * the address helpers and iSCSI portal text.
  */
 #include "config.h"
 
@@ -367,13 +368,32 @@ static char *to_text(struct json_object *o)
 	return strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED));
 }
 
+/* A clone of m (which is freed) saves to the text of in (which is put). */
+static void assert_clone_saves_back(struct model *m, struct json_object *in)
+{
+	struct json_object *out = json_object_new_object();
+	struct esx_err err = { 0 };
+	struct model copy;
+	char *a, *b;
+
+	ck_assert_int_eq(model_clone(m, &copy), 0);
+	model_free(m);
+	ck_assert_int_eq(model_save(&copy, out, &err), 0);
+	a = to_text(in);
+	b = to_text(out);
+	ck_assert_str_eq(b, a);
+	free(a);
+	free(b);
+	model_free(&copy);
+	json_object_put(in);
+	json_object_put(out);
+}
+
 START_TEST(round_trip_is_exact)
 {
 	struct json_object *in = json_tokener_parse(full_document);
-	struct json_object *out = json_object_new_object();
 	struct esx_err err = { 0 };
-	struct model m, copy;
-	char *a, *b;
+	struct model m;
 
 	ck_assert_ptr_nonnull(in);
 	ck_assert_msg(model_load(in, &m, &err) == 0, "load: %s", err.text);
@@ -390,17 +410,7 @@ START_TEST(round_trip_is_exact)
 	ck_assert(m.routes[2].ipv6);
 
 	/* A clone saves to the same text, and survives the original. */
-	ck_assert_int_eq(model_clone(&m, &copy), 0);
-	model_free(&m);
-	ck_assert_int_eq(model_save(&copy, out, &err), 0);
-	a = to_text(in);
-	b = to_text(out);
-	ck_assert_str_eq(b, a);
-	free(a);
-	free(b);
-	model_free(&copy);
-	json_object_put(in);
-	json_object_put(out);
+	assert_clone_saves_back(&m, in);
 }
 END_TEST
 
@@ -789,6 +799,230 @@ START_TEST(mac_helpers)
 }
 END_TEST
 
+/* ---- the iSCSI section ---- */
+
+/* full_document with an "iscsi" section in model_save()'s form. The binding
+ * of vmk9 outlives its vmk: ESXi keeps such a binding (non-compliant). */
+static const char *const iscsi_section =
+	", \"iscsi\": { \"enabled\": true, \"adapter\": \"vmhba64\", "
+	"\"iqn\": \"iqn.1998-01.com.vmware:esxlab-01\", \"alias\": \"esxlab\", "
+	"\"bindings\": [ { \"vmk\": \"vmk1\", \"uplink\": \"vmnic2\", \"forced\": false }, "
+	"{ \"vmk\": \"vmk9\", \"uplink\": \"\", \"forced\": true } ], "
+	"\"sendtargets\": [ { \"address\": \"10.10.1.100\", \"port\": 3260 }, "
+	"{ \"address\": \"fd00::100\", \"port\": 3261 } ], "
+	"\"statictargets\": [ { \"address\": \"10.10.2.100\", \"port\": 3260, "
+	"\"name\": \"iqn.2024-01.lab.esxcli:array2\" } ] } }";
+
+/* full_document + iscsi_section, as one text the caller frees. */
+static char *iscsi_document(void)
+{
+	size_t len = strlen(full_document) - 1 + strlen(iscsi_section) + 1;
+	char *text = malloc(len);
+
+	ck_assert_ptr_nonnull(text);
+	snprintf(text, len, "%.*s%s", (int)strlen(full_document) - 1, full_document,
+		 iscsi_section);
+	return text;
+}
+
+START_TEST(iscsi_round_trip_is_exact)
+{
+	char *text = iscsi_document();
+	struct json_object *in = json_tokener_parse(text);
+	struct esx_err err = { 0 };
+	struct model m;
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_msg(model_load(in, &m, &err) == 0, "load: %s", err.text);
+	ck_assert(m.iscsi.enabled);
+	ck_assert_str_eq(m.iscsi.adapter, "vmhba64");
+	ck_assert_str_eq(m.iscsi.iqn, "iqn.1998-01.com.vmware:esxlab-01");
+	ck_assert_str_eq(m.iscsi.alias, "esxlab");
+	ck_assert_uint_eq(m.iscsi.nbindings, 2);
+	ck_assert_str_eq(model_iscsi_binding(&m, "vmk1")->uplink, "vmnic2");
+	ck_assert(model_iscsi_binding(&m, "vmk9")->forced);
+	ck_assert_ptr_null(model_iscsi_binding(&m, "vmk2"));
+	ck_assert_ptr_nonnull(model_iscsi_sendtarget(&m, "fd00::100", 3261));
+	ck_assert_ptr_null(model_iscsi_sendtarget(&m, "fd00::100", 3260));
+	ck_assert_ptr_nonnull(model_iscsi_static(&m, "10.10.2.100", 3260,
+						 "IQN.2024-01.LAB.ESXCLI:ARRAY2"));
+
+	/* A clone saves to the same text, and survives the original. */
+	assert_clone_saves_back(&m, in);
+	free(text);
+}
+END_TEST
+
+/* No section: disabled on vmhba64; a configuration back at its defaults
+ * leaves no section behind. */
+START_TEST(iscsi_defaults_have_no_section)
+{
+	char *text = iscsi_document();
+	struct json_object *root = json_tokener_parse(text);
+	struct json_object *empty = json_tokener_parse("{ \"version\": 1 }");
+	struct esx_err err = { 0 };
+	struct model m;
+
+	ck_assert_int_eq(model_load(empty, &m, &err), 0);
+	ck_assert(!m.iscsi.enabled);
+	ck_assert_str_eq(m.iscsi.adapter, "vmhba64");
+	ck_assert_str_eq(m.iscsi.iqn, "");
+	ck_assert_uint_eq(m.iscsi.nbindings + m.iscsi.nsendtargets + m.iscsi.nstatics, 0);
+	ck_assert_int_eq(model_save(&m, empty, &err), 0);
+	ck_assert(!json_object_object_get_ex(empty, "iscsi", NULL));
+	model_free(&m);
+
+	/* Everything removed again: the old section goes. */
+	ck_assert_int_eq(model_load(root, &m, &err), 0);
+	model_iscsi_remove_binding(&m, "vmk1");
+	model_iscsi_remove_binding(&m, "vmk9");
+	model_iscsi_remove_sendtarget(&m, model_iscsi_sendtarget(&m, "10.10.1.100", 3260));
+	model_iscsi_remove_sendtarget(&m, model_iscsi_sendtarget(&m, "fd00::100", 3261));
+	ck_assert_uint_eq(m.iscsi.nsendtargets, 0);
+	model_iscsi_remove_static(&m, &m.iscsi.statics[0]);
+	m.iscsi.enabled = false;
+	ck_assert_int_eq(model_save(&m, root, &err), 0);
+	ck_assert(json_object_object_get_ex(root, "iscsi", NULL));   /* the IQN is kept */
+	m.iscsi.iqn[0] = m.iscsi.alias[0] = '\0';
+	ck_assert_int_eq(model_save(&m, root, &err), 0);
+	ck_assert(!json_object_object_get_ex(root, "iscsi", NULL));
+	ck_assert(json_object_object_get_ex(root, "network", NULL));
+	model_free(&m);
+	json_object_put(root);
+	json_object_put(empty);
+	free(text);
+}
+END_TEST
+
+static const struct corrupt_case iscsi_corrupt_cases[] = {
+	{ "\"enabled\": true, \"adapter\"", "\"enabled\": 1, \"adapter\"",
+	  "iscsi.enabled: must be a boolean" },
+	{ "\"adapter\": \"vmhba64\"", "\"adapter\": \"hba64\"",
+	  "iscsi.adapter: 'hba64' is not an adapter name (vmhbaN)" },
+	{ "\"adapter\": \"vmhba64\"", "\"adapter\": \"vmhba1234\"",
+	  "iscsi.adapter: 'vmhba1234' is not an adapter name" },
+	{ "\"iqn\": \"iqn.1998-01.com.vmware:esxlab-01\"",
+	  "\"iqn\": \"iqn.1998-01.com.vmware:esx lab\"",
+	  "iscsi.iqn: 'iqn.1998-01.com.vmware:esx lab' is not an iSCSI name" },
+	{ "\"iqn\": \"iqn.1998-01.com.vmware:esxlab-01\"", "\"iqn\": \"\"",
+	  "iscsi.iqn: an enabled adapter must have a name" },
+	{ "\"alias\": \"esxlab\"", "\"alias\": \"esx\\nInitiatorName=x\"",
+	  "iscsi.alias: " },
+	{ "\"alias\": \"esxlab\", ", "", "iscsi.alias: missing" },
+	{ "\"statictargets\": [", "\"targets\": 1, \"statictargets\": [",
+	  "iscsi.targets: unknown key" },
+	{ "{ \"vmk\": \"vmk1\"", "{ \"vmk\": \"eth0\"",
+	  "iscsi.bindings[0].vmk: 'eth0' is not a vmk name" },
+	{ "{ \"vmk\": \"vmk9\"", "{ \"vmk\": \"vmk1\"", "iscsi.bindings[1].vmk: vmk1 is bound twice" },
+	{ "\"uplink\": \"vmnic2\"", "\"uplink\": \"../x\"",
+	  "iscsi.bindings[0].uplink: '../x' is not an interface name" },
+	{ "\"uplink\": \"vmnic2\", \"forced\": false", "\"uplink\": \"vmnic2\"",
+	  "iscsi.bindings[0].forced: missing" },
+	{ "\"address\": \"10.10.1.100\"", "\"address\": \"10.10.1.100:3260\"",
+	  "iscsi.sendtargets[0].address: '10.10.1.100:3260' is not an IP address in canonical form" },
+	{ "\"address\": \"fd00::100\"", "\"address\": \"fd00:0::100\"",
+	  "iscsi.sendtargets[1].address: 'fd00:0::100' is not an IP address in canonical form" },
+	{ "\"address\": \"10.10.1.100\"", "\"address\": \"array.example.com\"",
+	  "iscsi.sendtargets[0].address: 'array.example.com' is not an IP address" },
+	{ "\"address\": \"fd00::100\", \"port\": 3261", "\"address\": \"10.10.1.100\", \"port\": 3260",
+	  "iscsi.sendtargets[1]: 10.10.1.100 port 3260 is listed twice" },
+	{ "\"port\": 3261", "\"port\": 65536", "iscsi.sendtargets[1].port: 65536 is not in 1..65535" },
+	{ "\"name\": \"iqn.2024-01.lab.esxcli:array2\"", "\"name\": \"array2\"",
+	  "iscsi.statictargets[0].name: 'array2' is not an iSCSI name" },
+	{ "\"bindings\": [ {", "\"bindings\": [ 3, {", "iscsi.bindings[0]: must be an object" },
+	{ "\"iscsi\": {", "\"iscsi\": [ ], \"x\": {", "iscsi: must be an object" },
+};
+
+START_TEST(iscsi_corrupt_sections_are_refused)
+{
+	const struct corrupt_case *c = &iscsi_corrupt_cases[_i];
+	char *document = iscsi_document();
+	char *text = replaced(document, c->from, c->to);
+	struct json_object *root = json_tokener_parse(text);
+	struct esx_err err = { 0 };
+	struct model m = { .nvmks = 77 };
+
+	ck_assert_msg(root != NULL, "not JSON: %s", text);
+	ck_assert_int_eq(model_load(root, &m, &err), -EBADMSG);
+	ck_assert_msg(strstr(err.text, c->path) != NULL, "'%s' does not name '%s'", err.text,
+		      c->path);
+	ck_assert(strncmp(err.text, "The stored iSCSI configuration is invalid: iscsi", 48) == 0);
+	/* Nothing half-loaded is handed out. */
+	ck_assert_uint_eq(m.nvmks, 0);
+	ck_assert_ptr_null(m.vswitches);
+	ck_assert_ptr_null(m.iscsi.bindings);
+	json_object_put(root);
+	free(text);
+	free(document);
+}
+END_TEST
+
+struct portal_case {
+	const char *text;
+	int ret;
+	const char *address;
+	unsigned port;
+	const char *formatted;
+};
+
+static const struct portal_case portal_cases[] = {
+	{ "10.10.1.100", 0, "10.10.1.100", 3260, "10.10.1.100:3260" },
+	{ "10.10.1.100:3261", 0, "10.10.1.100", 3261, "10.10.1.100:3261" },
+	{ "10.10.1.100:65535", 0, "10.10.1.100", 65535, "10.10.1.100:65535" },
+	{ "[fd00::100]", 0, "fd00::100", 3260, "[fd00::100]:3260" },
+	{ "[FD00:0::100]:860", 0, "fd00::100", 860, "[fd00::100]:860" },
+	{ "fd00::100", 0, "fd00::100", 3260, "[fd00::100]:3260" },
+	{ "10.10.1.100:0", -EINVAL, NULL, 0, NULL },
+	{ "10.10.1.100:65536", -EINVAL, NULL, 0, NULL },
+	{ "10.10.1.100:", -EINVAL, NULL, 0, NULL },
+	{ "10.10.1.100:32a", -EINVAL, NULL, 0, NULL },
+	{ "10.10.1.100:+80", -EINVAL, NULL, 0, NULL },
+	{ ":3260", -EINVAL, NULL, 0, NULL },
+	{ "", -EINVAL, NULL, 0, NULL },
+	{ "array.example.com", -EINVAL, NULL, 0, NULL },
+	{ "array.example.com:3260", -EINVAL, NULL, 0, NULL },
+	{ "0.0.0.0", -EINVAL, NULL, 0, NULL },
+	{ "224.0.0.1", -EINVAL, NULL, 0, NULL },
+	{ "127.0.0.1", -EINVAL, NULL, 0, NULL },
+	{ "[::1]", -EINVAL, NULL, 0, NULL },
+	{ "[ff02::1]:3260", -EINVAL, NULL, 0, NULL },
+	{ "[10.10.1.100]", -EINVAL, NULL, 0, NULL },
+	{ "[fd00::100", -EINVAL, NULL, 0, NULL },
+	{ "[fd00::100]x", -EINVAL, NULL, 0, NULL },
+	{ "10.10.1.100 -o delete", -EINVAL, NULL, 0, NULL },
+	{ "-p", -EINVAL, NULL, 0, NULL },
+};
+
+START_TEST(portal_table)
+{
+	const struct portal_case *c = &portal_cases[_i];
+	char address[MODEL_ADDR_MAX] = "", text[MODEL_PORTAL_TEXT_MAX];
+	unsigned port = 0;
+
+	ck_assert_msg(model_portal_parse(c->text, 3260, address, &port) == c->ret, "'%s'",
+		      c->text);
+	if (c->ret < 0)
+		return;
+	ck_assert_str_eq(address, c->address);
+	ck_assert_uint_eq(port, c->port);
+	model_portal_format(address, port, text, sizeof(text));
+	ck_assert_str_eq(text, c->formatted);
+}
+END_TEST
+
+START_TEST(adapter_names)
+{
+	ck_assert(model_adapter_name_valid("vmhba64"));
+	ck_assert(model_adapter_name_valid("vmhba0"));
+	ck_assert(model_adapter_name_valid("vmhba999"));
+	ck_assert(!model_adapter_name_valid("vmhba"));
+	ck_assert(!model_adapter_name_valid("vmhba1000"));
+	ck_assert(!model_adapter_name_valid("vmhba6a"));
+	ck_assert(!model_adapter_name_valid("vmk1"));
+	ck_assert(!model_adapter_name_valid(NULL));
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -813,6 +1047,12 @@ static Suite *model_suite(void)
 	tcase_add_test(json, legacy_saved_sysctls_is_ignored);
 	tcase_add_loop_test(json, corrupt_sections_are_refused, 0,
 			    sizeof(corrupt_cases) / sizeof(corrupt_cases[0]));
+	tcase_add_test(json, iscsi_round_trip_is_exact);
+	tcase_add_test(json, iscsi_defaults_have_no_section);
+	tcase_add_loop_test(json, iscsi_corrupt_sections_are_refused, 0,
+			    sizeof(iscsi_corrupt_cases) / sizeof(iscsi_corrupt_cases[0]));
+	tcase_add_loop_test(json, portal_table, 0, sizeof(portal_cases) / sizeof(portal_cases[0]));
+	tcase_add_test(json, adapter_names);
 	suite_add_tcase(s, json);
 
 	tcase_add_test(rules, tables_are_the_lowest_free);

@@ -1,0 +1,892 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The software iSCSI adapter between commands: binding compliance followed
+ * after every reconcile pass, background rediscovery, rescans and logins,
+ * and the one-change-at-a-time claim.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "compliance.h"
+#include "daemon.h"
+#include "iscsi_adm.h"
+#include "iscsi_batch.h"
+#include "iscsi_runtime.h"
+#include "iscsi_state.h"
+#include "iscsi_topology.h"
+#include "log.h"
+#include "loop.h"
+#include "reconcile.h"
+#include "transaction.h"
+
+#define DEFAULT_IFACE "default"
+#define DISCOVERY_PARALLEL 4
+#define LOGIN_PARALLEL 8
+
+/* What a binding was last seen as. */
+struct remembered {
+	char vmk[MODEL_IFNAME_MAX];
+	enum compliance_fault fault;
+};
+
+struct background {
+	struct iscsi_runtime *rt;
+	struct iscsi_batch *batch;
+	char what[96];
+};
+
+struct adopted {
+	void *work;
+	void (*free_fn)(void *work);
+};
+
+struct iscsi_runtime {
+	struct esxd *d;
+	struct adopted *adopted;
+	size_t nadopted;
+	bool claimed;
+	char claim_what[96];
+	struct remembered *seen;
+	size_t nseen;
+	struct background **bg;
+	size_t nbg;
+	struct iscsi_discovery_status disc;
+	struct iscsi_batch *rediscovery;   /* the background rediscovery running */
+	struct esx_strv rediscovery_ifaces;
+	struct esx_strv rediscovery_portals;   /* its batch's tags point here */
+};
+
+/* ---- lines of results ---------------------------------------------------- */
+
+static int add_line(struct iscsi_discovery_line **lines, size_t *n, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int add_line(struct iscsi_discovery_line **lines, size_t *n, bool ok, const char *fmt, ...)
+{
+	struct iscsi_discovery_line *grown = realloc(*lines, (*n + 1) * sizeof(*grown));
+	va_list ap;
+
+	if (!grown)
+		return -ENOMEM;
+	*lines = grown;
+	va_start(ap, fmt);
+	vsnprintf(grown[*n].text, sizeof(grown[*n].text), fmt, ap);
+	va_end(ap);
+	grown[*n].ok = ok;
+	(*n)++;
+	return 0;
+}
+
+/* ---- the claim ------------------------------------------------------------ */
+
+int iscsi_runtime_claim(struct iscsi_runtime *rt, const char *what, struct esx_err *err)
+{
+	if (rt->claimed)
+		return err_set_named(err, EBUSY, "Busy",
+				     "Another iSCSI operation is in progress (%s); try again when it has finished",
+				     rt->claim_what);
+	rt->claimed = true;
+	snprintf(rt->claim_what, sizeof(rt->claim_what), "%s", what);
+	return 0;
+}
+
+void iscsi_runtime_release(struct iscsi_runtime *rt)
+{
+	rt->claimed = false;
+	rt->claim_what[0] = '\0';
+}
+
+/* ---- work that may outlive its command ----------------------------------- */
+
+int iscsi_runtime_adopt(struct iscsi_runtime *rt, void *work, void (*free_fn)(void *work))
+{
+	struct adopted *grown = realloc(rt->adopted, (rt->nadopted + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	rt->adopted = grown;
+	grown[rt->nadopted].work = work;
+	grown[rt->nadopted].free_fn = free_fn;
+	rt->nadopted++;
+	return 0;
+}
+
+void iscsi_runtime_disown(struct iscsi_runtime *rt, void *work)
+{
+	for (size_t i = 0; i < rt->nadopted; i++) {
+		if (rt->adopted[i].work == work) {
+			rt->adopted[i] = rt->adopted[--rt->nadopted];
+			return;
+		}
+	}
+}
+
+/* ---- background batches -------------------------------------------------- */
+
+static void drop_background(struct iscsi_runtime *rt, struct background *bg)
+{
+	for (size_t i = 0; i < rt->nbg; i++) {
+		if (rt->bg[i] == bg) {
+			rt->bg[i] = rt->bg[--rt->nbg];
+			break;
+		}
+	}
+	iscsi_batch_free(bg->batch);
+	free(bg);
+}
+
+static void background_done(struct iscsi_batch *b, void *data)
+{
+	struct background *bg = data;
+	char text[600];
+
+	for (size_t i = 0; i < iscsi_batch_count(b); i++) {
+		const struct iscsi_batch_item *item = iscsi_batch_item(b, i);
+
+		if (item->ok)
+			continue;
+		iscsi_batch_describe(item, text, sizeof(text));
+		log_warn("%s: %s", bg->what, text);
+	}
+	drop_background(bg->rt, bg);
+}
+
+void iscsi_runtime_background(struct iscsi_runtime *rt, struct iscsi_batch *b,
+			      const char *what)
+{
+	struct background *bg = NULL, **grown;
+	struct esx_err err = { 0 };
+
+	if (iscsi_batch_count(b) == 0)
+		goto fail;
+	bg = calloc(1, sizeof(*bg));
+	grown = bg ? realloc(rt->bg, (rt->nbg + 1) * sizeof(*grown)) : NULL;
+	if (!grown) {
+		log_err("%s: out of memory", what);
+		goto fail;
+	}
+	rt->bg = grown;
+	bg->rt = rt;
+	bg->batch = b;
+	snprintf(bg->what, sizeof(bg->what), "%s", what);
+	if (iscsi_batch_start(b, background_done, bg, &err) < 0) {
+		log_err("%s: %s", what, err.text);
+		goto fail;
+	}
+	rt->bg[rt->nbg++] = bg;
+	return;
+fail:
+	free(bg);
+	iscsi_batch_free(b);
+}
+
+/* ---- compliance, after every reconcile pass ------------------------------ */
+
+static struct remembered *seen_of(struct iscsi_runtime *rt, const char *vmk)
+{
+	for (size_t i = 0; i < rt->nseen; i++) {
+		if (strcmp(rt->seen[i].vmk, vmk) == 0)
+			return &rt->seen[i];
+	}
+	return NULL;
+}
+
+/* Queue node.startup for every record through vmk's iface. */
+static void queue_startup(struct iscsi_batch *b, const char *vmk, bool automatic)
+{
+	if (iscsi_adm_node_update_iface(b, vmk, "node.startup", automatic ? "automatic" : "manual",
+					NULL) < 0)
+		log_err("Unable to queue node.startup for %s: out of memory", vmk);
+}
+
+/* Compare every binding's compliance with what was seen before; log the
+ * changes and follow them in node.startup. first: at start-up, where a
+ * binding that does not comply is logged once too. */
+static void follow_compliance(struct iscsi_runtime *rt, const struct model *m, bool first)
+{
+	struct iscsi_batch *b = iscsi_batch_new(rt->d->loop, 1, false, 0);
+	struct esx_err err = { 0 };
+	struct topology t;
+	size_t kept = 0;
+
+	if (!b || iscsi_topology_take(rt->d->net, m, &t, &err) < 0) {
+		log_debug("iSCSI binding compliance not checked: %s", b ? err.text : "out of memory");
+		iscsi_batch_free(b);
+		return;
+	}
+	for (size_t i = 0; i < m->iscsi.nbindings; i++) {
+		const struct iscsi_binding *bind = &m->iscsi.bindings[i];
+		struct remembered *r = seen_of(rt, bind->vmk), *grown;
+		struct compliance c;
+
+		compliance_check(m, &t, m->iscsi.adapter, bind->vmk, bind->uplink, &c);
+		if (!r) {
+			grown = realloc(rt->seen, (rt->nseen + 1) * sizeof(*grown));
+			if (!grown)
+				continue;
+			rt->seen = grown;
+			r = &rt->seen[rt->nseen++];
+			snprintf(r->vmk, sizeof(r->vmk), "%s", bind->vmk);
+			r->fault = c.fault;
+			if (first && c.fault != COMPLIANT) {
+				log_warn("binding %s to %s is not compliant: %s: %s Remedy: %s", bind->vmk,
+					 m->iscsi.adapter, compliance_fault_name(c.fault), c.message,
+					 c.remedy);
+				queue_startup(b, bind->vmk, false);
+			}
+			continue;
+		}
+		if (r->fault == c.fault)
+			continue;
+		if (c.fault != COMPLIANT) {
+			log_warn("binding %s to %s is no longer compliant: %s: %s Remedy: %s",
+				 bind->vmk, m->iscsi.adapter, compliance_fault_name(c.fault),
+				 c.message, c.remedy);
+			queue_startup(b, bind->vmk, false);
+		} else {
+			log_notice("binding %s to %s complies again", bind->vmk, m->iscsi.adapter);
+			queue_startup(b, bind->vmk, true);
+		}
+		r->fault = c.fault;
+	}
+	/* Forget the bindings that are gone. */
+	for (size_t i = 0; i < rt->nseen; i++) {
+		if (model_iscsi_binding(m, rt->seen[i].vmk))
+			rt->seen[kept++] = rt->seen[i];
+	}
+	rt->nseen = kept;
+	iscsi_topology_free(&t);
+	iscsi_runtime_background(rt, b, "updating node.startup after a compliance change");
+}
+
+static void on_reconcile_pass(const struct model *m, int ret, void *data)
+{
+	(void)ret;
+	follow_compliance(data, m, false);
+}
+
+int iscsi_runtime_usable_bindings(struct iscsi_runtime *rt, const struct model *m,
+				  struct esx_strv *out, struct esx_err *err)
+{
+	struct topology t;
+	int ret = iscsi_topology_take(rt->d->net, m, &t, err);
+
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; ret == 0 && i < m->iscsi.nbindings; i++) {
+		const struct iscsi_binding *bind = &m->iscsi.bindings[i];
+		struct compliance c;
+
+		compliance_check(m, &t, m->iscsi.adapter, bind->vmk, bind->uplink, &c);
+		if (c.fault == COMPLIANT && strv_add(out, bind->vmk) < 0)
+			ret = err_set(err, ENOMEM, "out of memory");
+	}
+	iscsi_topology_free(&t);
+	return ret;
+}
+
+/* ---- discovery ------------------------------------------------------------ */
+
+const struct iscsi_discovery_status *iscsi_runtime_discovery(const struct iscsi_runtime *rt)
+{
+	return &rt->disc;
+}
+
+static void count_target(const struct iscsi_adm_discovered *rec, void *data)
+{
+	if (strv_add_unique(data, rec->target) < 0)
+		log_err("out of memory counting discovered targets");
+}
+
+/* One line per discovery command of b (tags: the portal text). */
+static int discovery_lines(struct iscsi_batch *b, const char *through,
+			   struct iscsi_discovery_line **lines, size_t *n)
+{
+	for (size_t i = 0; i < iscsi_batch_count(b); i++) {
+		const struct iscsi_batch_item *item = iscsi_batch_item(b, i);
+		const char *portal = item->tag;
+		struct esx_strv targets = { 0 };
+		char why[600];
+		int ret;
+
+		if (item->ok) {
+			iscsi_adm_parse_discovery(item->out, count_target, &targets);
+			ret = add_line(lines, n, true, "Discovery at %s through %s: %zu target%s found",
+				       portal, through, targets.len, targets.len == 1 ? "" : "s");
+			strv_free(&targets);
+		} else {
+			iscsi_batch_describe(item, why, sizeof(why));
+			ret = add_line(lines, n, false, "Discovery at %s through %s failed: %s",
+				       portal, through, why);
+		}
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static void status_replace(struct iscsi_runtime *rt, struct iscsi_discovery_line *lines,
+			   size_t n)
+{
+	free(rt->disc.lines);
+	rt->disc.lines = lines;
+	rt->disc.nlines = n;
+}
+
+/* Portal texts live as long as their batch: kept in a strv the batch's
+ * owner frees. Queues one discovery per sendtarget through ifaces. */
+static int queue_discoveries(struct iscsi_batch *b, const struct model *m,
+			     const struct esx_strv *ifaces, struct esx_strv *portals)
+{
+	for (size_t i = 0; i < m->iscsi.nsendtargets; i++) {
+		char portal[MODEL_PORTAL_TEXT_MAX];
+		int ret;
+
+		model_portal_format(m->iscsi.sendtargets[i].address, m->iscsi.sendtargets[i].port,
+				    portal, sizeof(portal));
+		if (strv_add(portals, portal) < 0)
+			return -ENOMEM;
+		ret = iscsi_adm_discover(b, portal, (const char *const *)ifaces->items, ifaces->len,
+					 portals->items[portals->len - 1]);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* node.startup of each binding's records: automatic when usable. */
+static void queue_all_startups(struct iscsi_batch *b, const struct model *m,
+			       const struct esx_strv *usable)
+{
+	for (size_t i = 0; i < m->iscsi.nbindings; i++)
+		queue_startup(b, m->iscsi.bindings[i].vmk,
+			      strv_contains(usable, m->iscsi.bindings[i].vmk));
+}
+
+static const char *through_text(const struct esx_strv *ifaces, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (ifaces->len == 0) {
+		snprintf(buf, len, "the default iface");
+		return buf;
+	}
+	buf[0] = '\0';
+	for (size_t i = 0; i < ifaces->len && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+					 ifaces->items[i]);
+	return buf;
+}
+
+static void rediscovery_done(struct iscsi_batch *b, void *data)
+{
+	struct iscsi_runtime *rt = data;
+	struct iscsi_discovery_line *lines = NULL;
+	const struct model *m = model_current(rt->d);
+	struct iscsi_batch *startup;
+	char through[256];
+	size_t n = 0;
+
+	through_text(&rt->rediscovery_ifaces, through, sizeof(through));
+	if (discovery_lines(b, through, &lines, &n) < 0)
+		log_err("out of memory recording the rediscovery's results");
+	for (size_t i = 0; i < n; i++) {
+		if (lines[i].ok)
+			log_info("%s", lines[i].text);
+		else
+			log_warn("%s", lines[i].text);
+	}
+	status_replace(rt, lines, n);
+	rt->disc.running = false;
+	rt->disc.finished = time(NULL);
+	iscsi_batch_free(b);
+	rt->rediscovery = NULL;
+	strv_free(&rt->rediscovery_portals);
+	startup = iscsi_batch_new(rt->d->loop, 1, false, 0);
+	if (startup && m) {
+		queue_all_startups(startup, m, &rt->rediscovery_ifaces);
+		iscsi_runtime_background(rt, startup, "setting node.startup after rediscovery");
+	} else {
+		iscsi_batch_free(startup);
+	}
+	strv_free(&rt->rediscovery_ifaces);
+	iscsi_runtime_release(rt);
+}
+
+int iscsi_runtime_rediscover(struct iscsi_runtime *rt, const struct model *m,
+			     struct esx_err *err)
+{
+	struct iscsi_batch *b = NULL;
+	struct iscsi_discovery_line *lines = NULL;
+	size_t n = 0;
+	int ret;
+
+	ret = iscsi_runtime_claim(rt, "a rediscovery", err);
+	if (ret < 0)
+		return ret;
+	strv_free(&rt->rediscovery_ifaces);
+	ret = iscsi_runtime_usable_bindings(rt, m, &rt->rediscovery_ifaces, err);
+	if (ret < 0)
+		goto fail;
+	rt->disc.started = time(NULL);
+	rt->disc.finished = 0;
+	if (m->iscsi.nbindings && rt->rediscovery_ifaces.len == 0) {
+		/* Bound, but nothing complies: nothing new goes through them. */
+		for (size_t i = 0; i < m->iscsi.nsendtargets; i++) {
+			char portal[MODEL_PORTAL_TEXT_MAX];
+
+			model_portal_format(m->iscsi.sendtargets[i].address,
+					    m->iscsi.sendtargets[i].port, portal, sizeof(portal));
+			add_line(&lines, &n, false,
+				 "Discovery at %s not done: no network portal bound to %s complies",
+				 portal, m->iscsi.adapter);
+		}
+		status_replace(rt, lines, n);
+		rt->disc.finished = rt->disc.started;
+		iscsi_runtime_release(rt);
+		return 0;
+	}
+	b = iscsi_batch_new(rt->d->loop, DISCOVERY_PARALLEL, false, 0);
+	if (!b) {
+		ret = err_set(err, ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (queue_discoveries(b, m, &rt->rediscovery_ifaces, &rt->rediscovery_portals) < 0) {
+		ret = err_set(err, ENOMEM, "out of memory");
+		goto fail;
+	}
+	ret = iscsi_batch_start(b, rediscovery_done, rt, err);
+	if (ret < 0)
+		goto fail;
+	status_replace(rt, NULL, 0);
+	rt->disc.running = true;
+	rt->rediscovery = b;
+	return 0;
+fail:
+	iscsi_batch_free(b);
+	strv_free(&rt->rediscovery_portals);
+	strv_free(&rt->rediscovery_ifaces);
+	iscsi_runtime_release(rt);
+	return ret;
+}
+
+/* ---- rescans ------------------------------------------------------------- */
+
+enum rescan_phase { PHASE_DISCOVERY, PHASE_RECORDS, PHASE_LOGIN };
+
+struct login_tag {
+	char target[ISCSI_NAME_MAX];
+	char portal[MODEL_PORTAL_TEXT_MAX];
+	char iface[ISCSI_STATE_IFACE_MAX];
+};
+
+struct iscsi_rescan {
+	struct iscsi_runtime *rt;
+	struct model m;                  /* the configuration it started from */
+	bool discover;
+	char target[ISCSI_NAME_MAX];     /* "" for every target */
+	uint64_t ends_at;
+	enum rescan_phase phase;
+	struct esx_strv usable;          /* ifaces new logins may use */
+	struct esx_strv portals;         /* texts the discovery batch's tags point to */
+	struct login_tag *tags;
+	size_t ntags;
+	struct iscsi_batch *batch;
+	struct iscsi_discovery_line *lines;
+	size_t nlines, failed;
+	iscsi_rescan_done_fn done;
+	void *data;
+	struct loop_timer later;         /* reports from the loop */
+};
+
+static void rescan_line(struct iscsi_rescan *rs, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void rescan_line(struct iscsi_rescan *rs, bool ok, const char *fmt, ...)
+{
+	struct iscsi_discovery_line *grown = realloc(rs->lines, (rs->nlines + 1) * sizeof(*grown));
+	va_list ap;
+
+	if (!grown) {
+		log_err("out of memory recording a rescan's results");
+		rs->failed++;
+		return;
+	}
+	rs->lines = grown;
+	va_start(ap, fmt);
+	vsnprintf(grown[rs->nlines].text, sizeof(grown[rs->nlines].text), fmt, ap);
+	va_end(ap);
+	grown[rs->nlines].ok = ok;
+	rs->nlines++;
+	if (!ok)
+		rs->failed++;
+}
+
+static void rescan_finish(struct iscsi_rescan *rs)
+{
+	iscsi_rescan_done_fn done = rs->done;
+
+	rs->done = NULL;
+	if (done)
+		done(rs, rs->data);   /* may free rs */
+}
+
+static unsigned remaining_ms(const struct iscsi_rescan *rs)
+{
+	uint64_t now = loop_now_ms();
+
+	return now >= rs->ends_at ? 1 : (unsigned)(rs->ends_at - now);
+}
+
+static void rescan_next(struct iscsi_rescan *rs);
+
+static void rescan_batch_done(struct iscsi_batch *b, void *data)
+{
+	struct iscsi_rescan *rs = data;
+	char text[600];
+
+	if (rs->phase == PHASE_DISCOVERY) {
+		struct iscsi_discovery_line *lines = NULL;
+		char through[256];
+		size_t n = 0;
+
+		through_text(&rs->usable, through, sizeof(through));
+		if (discovery_lines(b, through, &lines, &n) < 0)
+			log_err("out of memory recording discovery results");
+		for (size_t i = 0; i < n; i++)
+			rescan_line(rs, lines[i].ok, "%s", lines[i].text);
+		/* What `discovery status get` shows too. */
+		status_replace(rs->rt, lines, n);
+		rs->rt->disc.finished = time(NULL);
+	} else if (rs->phase == PHASE_RECORDS) {
+		for (size_t i = 0; i < iscsi_batch_count(b); i++) {
+			const struct iscsi_batch_item *item = iscsi_batch_item(b, i);
+
+			if (item->ok)
+				continue;
+			iscsi_batch_describe(item, text, sizeof(text));
+			rescan_line(rs, false, "%s", text);
+		}
+	} else {
+		for (size_t i = 0; i < iscsi_batch_count(b); i++) {
+			const struct iscsi_batch_item *item = iscsi_batch_item(b, i);
+			const struct login_tag *tag = item->tag;
+
+			if (item->ok) {
+				rescan_line(rs, true, "Login to %s at %s through %s: successful",
+					    tag->target, tag->portal, tag->iface);
+				continue;
+			}
+			iscsi_batch_describe(item, text, sizeof(text));
+			rescan_line(rs, false, "Login to %s at %s through %s failed: %s%s%s",
+				    tag->target, tag->portal, tag->iface, text,
+				    iscsi_adm_exit_text(item->status)[0] ? " - " : "",
+				    iscsi_adm_exit_text(item->status));
+		}
+	}
+	iscsi_batch_free(b);
+	rs->batch = NULL;
+	rs->phase++;
+	rescan_next(rs);
+}
+
+static int start_batch(struct iscsi_rescan *rs, struct iscsi_batch *b)
+{
+	struct esx_err err = { 0 };
+
+	if (iscsi_batch_count(b) == 0) {
+		iscsi_batch_free(b);
+		return 1;
+	}
+	if (iscsi_batch_start(b, rescan_batch_done, rs, &err) < 0) {
+		rescan_line(rs, false, "%s", err.text);
+		iscsi_batch_free(b);
+		return -1;
+	}
+	rs->batch = b;
+	return 0;
+}
+
+static bool have_node(const struct iscsi_node_info *nodes, size_t n, const char *target,
+		      const char *address, unsigned port, const char *iface)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(nodes[i].target, target) == 0 &&
+		    strcmp(nodes[i].address, address) == 0 && nodes[i].port == port &&
+		    strcmp(nodes[i].iface, iface) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The ifaces new records and logins go through. */
+static const struct esx_strv *login_ifaces(const struct iscsi_rescan *rs,
+					   struct esx_strv *fallback)
+{
+	if (rs->m.iscsi.nbindings)
+		return &rs->usable;
+	return fallback;
+}
+
+static int queue_records(struct iscsi_rescan *rs, struct iscsi_batch *b)
+{
+	struct esx_strv fallback = { 0 };
+	const struct esx_strv *ifaces;
+	struct iscsi_node_info *nodes = NULL;
+	struct esx_err err = { 0 };
+	size_t nnodes = 0;
+	int ret = 0;
+
+	if (strv_add(&fallback, DEFAULT_IFACE) < 0)
+		return -ENOMEM;
+	ifaces = login_ifaces(rs, &fallback);
+	if (rs->m.iscsi.nstatics && iscsi_state_nodes(&nodes, &nnodes, &err) < 0)
+		rescan_line(rs, false, "%s", err.text);
+	for (size_t i = 0; ret == 0 && i < rs->m.iscsi.nstatics; i++) {
+		const struct iscsi_static_target *t = &rs->m.iscsi.statics[i];
+		char portal[MODEL_PORTAL_TEXT_MAX];
+
+		model_portal_format(t->address, t->port, portal, sizeof(portal));
+		for (size_t f = 0; ret == 0 && f < ifaces->len; f++) {
+			if (have_node(nodes, nnodes, t->name, t->address, t->port, ifaces->items[f]))
+				continue;
+			ret = iscsi_adm_node_new(b, t->name, portal, ifaces->items[f], NULL);
+		}
+	}
+	if (ret == 0)
+		queue_all_startups(b, &rs->m, &rs->usable);
+	free(nodes);
+	strv_free(&fallback);
+	return ret;
+}
+
+static bool session_exists(const struct iscsi_session_info *s, size_t n,
+			   const struct iscsi_node_info *node)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(s[i].target, node->target) == 0 &&
+		    strcmp(s[i].address, node->address) == 0 && (unsigned)s[i].port == node->port &&
+		    strcmp(s[i].iface, node->iface) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int queue_logins(struct iscsi_rescan *rs, struct iscsi_batch *b)
+{
+	struct iscsi_session_info *sessions = NULL;
+	struct iscsi_node_info *nodes = NULL;
+	struct esx_strv fallback = { 0 };
+	const struct esx_strv *ifaces;
+	struct esx_err err = { 0 };
+	size_t nnodes = 0, nsessions = 0, count = 0;
+	int ret = 0;
+
+	if (strv_add(&fallback, DEFAULT_IFACE) < 0)
+		return -ENOMEM;
+	ifaces = login_ifaces(rs, &fallback);
+	if (iscsi_state_nodes(&nodes, &nnodes, &err) < 0 ||
+	    iscsi_state_sessions(&sessions, &nsessions, &err) < 0) {
+		rescan_line(rs, false, "%s", err.text);
+		goto out;
+	}
+	for (size_t i = 0; i < nnodes; i++) {
+		const struct iscsi_node_info *node = &nodes[i];
+		const struct iscsi_binding *bind = model_iscsi_binding(&rs->m, node->iface);
+
+		if (rs->target[0] && strcasecmp(node->target, rs->target) != 0)
+			continue;
+		if (session_exists(sessions, nsessions, node))
+			continue;
+		if (bind && !strv_contains(ifaces, node->iface)) {
+			rescan_line(rs, false,
+				    "Not logged in to %s at %s through %s: the binding of %s to %s does not comply",
+				    node->target, node->address, node->iface, node->iface,
+				    rs->m.iscsi.adapter);
+			continue;
+		}
+		if (strv_contains(ifaces, node->iface))
+			count++;
+	}
+	rs->tags = calloc(count ? count : 1, sizeof(*rs->tags));
+	if (!rs->tags) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; ret == 0 && i < nnodes; i++) {
+		const struct iscsi_node_info *node = &nodes[i];
+		struct login_tag *tag;
+
+		if ((rs->target[0] && strcasecmp(node->target, rs->target) != 0) ||
+		    !strv_contains(ifaces, node->iface) || session_exists(sessions, nsessions, node))
+			continue;
+		tag = &rs->tags[rs->ntags++];
+		snprintf(tag->target, sizeof(tag->target), "%s", node->target);
+		model_portal_format(node->address, node->port, tag->portal, sizeof(tag->portal));
+		snprintf(tag->iface, sizeof(tag->iface), "%s", node->iface);
+		ret = iscsi_adm_login(b, tag->target, tag->portal, tag->iface, tag);
+	}
+out:
+	free(nodes);
+	free(sessions);
+	strv_free(&fallback);
+	return ret;
+}
+
+static void rescan_next(struct iscsi_rescan *rs)
+{
+	for (;;) {
+		struct iscsi_batch *b;
+		int ret = 0;
+
+		if (rs->phase > PHASE_LOGIN) {
+			rescan_finish(rs);
+			return;
+		}
+		if (rs->phase == PHASE_DISCOVERY && (!rs->discover || rs->m.iscsi.nsendtargets == 0)) {
+			rs->phase++;
+			continue;
+		}
+		if (rs->phase == PHASE_DISCOVERY && rs->m.iscsi.nbindings && rs->usable.len == 0) {
+			rescan_line(rs, false,
+				    "Discovery not done: no network portal bound to %s complies",
+				    rs->m.iscsi.adapter);
+			rs->phase++;
+			continue;
+		}
+		b = iscsi_batch_new(rs->rt->d->loop,
+				    rs->phase == PHASE_DISCOVERY ? DISCOVERY_PARALLEL :
+				    rs->phase == PHASE_LOGIN ? LOGIN_PARALLEL : 1,
+				    false, remaining_ms(rs));
+		if (!b) {
+			rescan_line(rs, false, "out of memory");
+			rescan_finish(rs);
+			return;
+		}
+		if (rs->phase == PHASE_DISCOVERY)
+			ret = queue_discoveries(b, &rs->m, &rs->usable, &rs->portals);
+		else if (rs->phase == PHASE_RECORDS)
+			ret = queue_records(rs, b);
+		else
+			ret = queue_logins(rs, b);
+		if (ret < 0) {
+			rescan_line(rs, false, "out of memory");
+			iscsi_batch_free(b);
+			rescan_finish(rs);
+			return;
+		}
+		ret = start_batch(rs, b);
+		if (ret == 0)
+			return;      /* rescan_batch_done goes on */
+		rs->phase++;
+	}
+}
+
+static void rescan_begin(struct esx_loop *loop, void *data)
+{
+	(void)loop;
+	rescan_next(data);
+}
+
+int iscsi_rescan_start(struct iscsi_runtime *rt, const struct model *m, bool discover,
+		       const char *target, unsigned deadline_ms, iscsi_rescan_done_fn done,
+		       void *data, struct iscsi_rescan **out, struct esx_err *err)
+{
+	struct iscsi_rescan *rs = calloc(1, sizeof(*rs));
+	int ret;
+
+	*out = NULL;
+	if (!rs)
+		return err_set(err, ENOMEM, "out of memory");
+	rs->rt = rt;
+	rs->discover = discover;
+	snprintf(rs->target, sizeof(rs->target), "%s", target ? target : "");
+	rs->ends_at = loop_now_ms() + deadline_ms;
+	rs->done = done;
+	rs->data = data;
+	if (model_clone(m, &rs->m) < 0) {
+		free(rs);
+		return err_set(err, ENOMEM, "out of memory");
+	}
+	ret = iscsi_runtime_usable_bindings(rt, m, &rs->usable, err);
+	if (ret < 0) {
+		iscsi_rescan_free(rs);
+		return ret;
+	}
+	if (discover)
+		rt->disc.started = time(NULL);
+	loop_timer_init(&rs->later, rescan_begin, rs);
+	loop_timer_arm(rt->d->loop, &rs->later, loop_now_ms());
+	*out = rs;
+	return 0;
+}
+
+size_t iscsi_rescan_lines(const struct iscsi_rescan *rs, const struct iscsi_discovery_line **lines,
+			  size_t *failed)
+{
+	*lines = rs->lines;
+	if (failed)
+		*failed = rs->failed;
+	return rs->nlines;
+}
+
+void iscsi_rescan_free(struct iscsi_rescan *rs)
+{
+	if (!rs)
+		return;
+	loop_timer_disarm(rs->rt->d->loop, &rs->later);
+	iscsi_batch_free(rs->batch);
+	model_free(&rs->m);
+	strv_free(&rs->usable);
+	strv_free(&rs->portals);
+	free(rs->tags);
+	free(rs->lines);
+	free(rs);
+}
+
+/* ---- life -------------------------------------------------------------- */
+
+int iscsi_runtime_new(struct esxd *d, struct iscsi_runtime **out, struct esx_err *err)
+{
+	struct iscsi_runtime *rt = calloc(1, sizeof(*rt));
+
+	*out = NULL;
+	if (!rt)
+		return err_set(err, ENOMEM, "out of memory");
+	rt->d = d;
+	if (d->reconciler)
+		reconcile_set_pass_hook(d->reconciler, on_reconcile_pass, rt);
+	if (d->model)
+		follow_compliance(rt, d->model, true);
+	*out = rt;
+	return 0;
+}
+
+void iscsi_runtime_free(struct iscsi_runtime *rt)
+{
+	if (!rt)
+		return;
+	if (rt->d->reconciler)
+		reconcile_set_pass_hook(rt->d->reconciler, NULL, NULL);
+	while (rt->nadopted) {
+		struct adopted a = rt->adopted[--rt->nadopted];
+
+		a.free_fn(a.work);
+	}
+	free(rt->adopted);
+	while (rt->nbg)
+		drop_background(rt, rt->bg[rt->nbg - 1]);
+	free(rt->bg);
+	iscsi_batch_free(rt->rediscovery);
+	strv_free(&rt->rediscovery_portals);
+	strv_free(&rt->rediscovery_ifaces);
+	free(rt->seen);
+	free(rt->disc.lines);
+	free(rt);
+}
