@@ -31,6 +31,7 @@
 
 #include "log.h"
 #include "net_link.h"
+#include "net_nl.h"
 
 /* Room for kernel events between two turns of the event loop; beyond it the
  * kernel drops events (ENOBUFS) and the cache is refilled. */
@@ -55,34 +56,6 @@ struct link_settings {
 	struct ethtool_link_settings base;
 	uint32_t masks[3 * ETHTOOL_MASK_NU32_MAX];
 };
-
-static int nl_to_errno(int nlerr)
-{
-	switch (abs(nlerr)) {
-	case NLE_NOMEM:
-		return ENOMEM;
-	case NLE_EXIST:
-		return EEXIST;
-	case NLE_INVAL:
-	case NLE_RANGE:
-		return EINVAL;
-	case NLE_OPNOTSUPP:
-	case NLE_AF_NOSUPPORT:
-		return EOPNOTSUPP;
-	case NLE_OBJ_NOTFOUND:
-	case NLE_NODEV:
-		return ENOENT;
-	case NLE_BUSY:
-		return EBUSY;
-	case NLE_PERM:
-	case NLE_NOACCESS:
-		return EPERM;
-	case NLE_AGAIN:
-		return EAGAIN;
-	default:
-		return EIO;
-	}
-}
 
 /* ---- the daemon's own interfaces ---------------------------------------- */
 
@@ -240,7 +213,7 @@ static int resync(struct esx_net *n)
 		ret = nl_cache_refill(n->sock, n->links);
 	if (ret < 0) {
 		log_err("netlink: re-reading the links failed: %s", nl_geterror(ret));
-		return -nl_to_errno(ret);
+		return -net_nl_errno(ret);
 	}
 	deliver(n, &ev);
 	return 0;
@@ -254,7 +227,7 @@ int net_process_events(struct esx_net *n)
 		return resync(n);
 	if (ret < 0) {
 		log_err("netlink: reading kernel events failed: %s", nl_geterror(ret));
-		return -nl_to_errno(ret);
+		return -net_nl_errno(ret);
 	}
 	return ret;
 }
@@ -315,7 +288,7 @@ static int find_nic(struct esx_net *n, const char *name, struct rtnl_link **out,
 		goto out;
 	}
 	if (ret < 0) {
-		ret = err_set(err, nl_to_errno(ret), "Unable to read NIC %s: %s", name,
+		ret = err_set(err, net_nl_errno(ret), "Unable to read NIC %s: %s", name,
 			      nl_geterror(ret));
 		goto out;
 	}
@@ -344,7 +317,7 @@ static int dump_links(struct esx_net *n, struct nl_cache **out, struct esx_err *
 	for (int attempt = 0; attempt < DUMP_TRIES && ret == -NLE_DUMP_INTR; attempt++)
 		ret = rtnl_link_alloc_cache(n->sock, AF_UNSPEC, out);
 	if (ret < 0)
-		return err_set(err, nl_to_errno(ret), "Unable to read the network interfaces: %s",
+		return err_set(err, net_nl_errno(ret), "Unable to read the network interfaces: %s",
 			       nl_geterror(ret));
 	return 0;
 }
@@ -991,7 +964,7 @@ int net_nic_set_admin(struct esx_net *n, const char *name, bool up, struct esx_e
 		rtnl_link_unset_flags(change, IFF_UP);
 	ret = rtnl_link_change(n->sock, orig, change, 0);
 	if (ret < 0) {
-		ret = err_set(err, nl_to_errno(ret), "Unable to bring NIC %s %s: %s", name,
+		ret = err_set(err, net_nl_errno(ret), "Unable to bring NIC %s %s: %s", name,
 			      up ? "up" : "down", nl_geterror(ret));
 		goto out;
 	}
@@ -1064,13 +1037,13 @@ int net_open(struct esx_net **out, struct esx_err *err)
 	}
 	ret = nl_connect(n->sock, NETLINK_ROUTE);
 	if (ret < 0) {
-		ret = err_set(err, nl_to_errno(ret), "Unable to open a netlink socket: %s",
+		ret = err_set(err, net_nl_errno(ret), "Unable to open a netlink socket: %s",
 			      nl_geterror(ret));
 		goto out;
 	}
 	ret = nl_cache_mngr_alloc(n->event_sock, NETLINK_ROUTE, NL_AUTO_PROVIDE, &n->mngr);
 	if (ret < 0) {
-		ret = err_set(err, nl_to_errno(ret), "Unable to start the netlink cache manager: %s",
+		ret = err_set(err, net_nl_errno(ret), "Unable to start the netlink cache manager: %s",
 			      nl_geterror(ret));
 		goto out;
 	}
@@ -1083,13 +1056,13 @@ int net_open(struct esx_net **out, struct esx_err *err)
 
 	ret = nl_cache_alloc_name("route/link", &links);
 	if (ret < 0) {
-		ret = err_set(err, nl_to_errno(ret), "Unable to allocate the link cache: %s",
+		ret = err_set(err, net_nl_errno(ret), "Unable to allocate the link cache: %s",
 			      nl_geterror(ret));
 		goto out;
 	}
 	ret = nl_cache_mngr_add_cache_v2(n->mngr, links, on_cache_change, n);
 	if (ret < 0) {
-		ret = err_set(err, nl_to_errno(ret), "Unable to read the network links: %s",
+		ret = err_set(err, net_nl_errno(ret), "Unable to read the network links: %s",
 			      nl_geterror(ret));
 		goto out;
 	}

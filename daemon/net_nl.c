@@ -49,7 +49,7 @@ static int on_error_answer(struct sockaddr_nl *who, struct nlmsgerr *answer, voi
 	return NL_STOP;    /* and let libnl fail the request as it would */
 }
 
-static int errno_of_nlerr(int nlerr)
+int net_nl_errno(int nlerr)
 {
 	switch (abs(nlerr)) {
 	case 0:
@@ -96,7 +96,7 @@ int net_nl_result(struct net_nl *nl, int nlret)
 	nl->kernel_errno = 0;
 	if (nlret >= 0)
 		return 0;
-	return -(kernel_errno ? kernel_errno : errno_of_nlerr(nlret));
+	return -(kernel_errno ? kernel_errno : net_nl_errno(nlret));
 }
 
 struct nl_sock *net_nl_sock(struct net_nl *nl)

@@ -30,6 +30,10 @@ struct nl_addr;
 int net_nl_open(struct net_nl **out, struct esx_err *err);
 void net_nl_close(struct net_nl *nl);
 
+/* The nearest errno (positive) to a libnl error code, for libnl calls that
+ * do not go through a struct net_nl (the link cache manager's). */
+int net_nl_errno(int nlerr);
+
 /* ---- for the primitives only --------------------------------------------- */
 
 struct nl_sock *net_nl_sock(struct net_nl *nl);
