@@ -487,11 +487,12 @@ static char *joined(const struct esx_strv *v)
 {
 	static char buf[1024];
 
+	size_t used = 0;
+
 	buf[0] = '\0';
-	for (size_t i = 0; i < v->len; i++) {
-		strcat(buf, i ? " " : "");
-		strcat(buf, v->items[i]);
-	}
+	for (size_t i = 0; i < v->len && used < sizeof(buf); i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? " " : "",
+					 v->items[i]);
 	return buf;
 }
 
