@@ -40,14 +40,45 @@ static void fail(struct compliance *out, enum compliance_fault fault)
 	out->fault = fault;
 }
 
+/* Is nic the active uplink of another vmk's binding? */
+static bool bound_elsewhere(const struct model *m, const char *vmk, const char *nic)
+{
+	for (size_t i = 0; i < m->iscsi.nbindings; i++) {
+		if (strcmp(m->iscsi.bindings[i].vmk, vmk) != 0 &&
+		    strcmp(m->iscsi.bindings[i].uplink, nic) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The first of list that no other bound vmk uses, or NULL. */
+static const char *first_free(const struct model *m, const char *vmk, const struct esx_strv *list)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		if (!bound_elsewhere(m, vmk, list->items[i]))
+			return list->items[i];
+	}
+	return NULL;
+}
+
 /* The fix for an order that is not "exactly one active, no standby": keep
- * the first active (or the first standby) uplink alone. */
-static void remedy_single_uplink(struct compliance *out, const struct portgroup *pg,
+ * one uplink alone, preferring the active ones, then the standby ones, then
+ * the vSwitch's, and among them one that no other bound vmk uses already
+ * (port binding wants one vmk per NIC). */
+static void remedy_single_uplink(struct compliance *out, const struct model *m,
+				 const char *vmk, const struct portgroup *pg,
 				 const struct failover_policy *eff, const struct vswitch *vs)
 {
-	const char *keep = eff->active.len ? eff->active.items[0]
-			   : eff->standby.len ? eff->standby.items[0]
-			   : vs && vs->uplinks.len ? vs->uplinks.items[0] : NULL;
+	const char *keep = first_free(m, vmk, &eff->active);
+
+	if (!keep)
+		keep = first_free(m, vmk, &eff->standby);
+	if (!keep && vs)
+		keep = first_free(m, vmk, &vs->uplinks);
+	if (!keep)
+		keep = eff->active.len ? eff->active.items[0]
+		       : eff->standby.len ? eff->standby.items[0]
+		       : vs && vs->uplinks.len ? vs->uplinks.items[0] : NULL;
 
 	if (keep)
 		snprintf(out->remedy, sizeof(out->remedy),
@@ -90,7 +121,7 @@ void compliance_check(const struct model *m, const struct topology *t, const cha
 		snprintf(out->message, sizeof(out->message),
 			 "The VMkernel network adapter %s has no physical uplinks: portgroup %s has no active uplink.",
 			 vmk, pg->name);
-		remedy_single_uplink(out, pg, &eff, vs);
+		remedy_single_uplink(out, m, vmk, pg, &eff, vs);
 		goto out;
 	}
 	if (eff.active.len != 1 || eff.standby.len != 0) {
@@ -99,7 +130,7 @@ void compliance_check(const struct model *m, const struct topology *t, const cha
 			 "The VMkernel network adapter %s has %zu active and %zu standby uplinks; "
 			 "port binding needs exactly one active uplink and no standby uplinks.",
 			 vmk, eff.active.len, eff.standby.len);
-		remedy_single_uplink(out, pg, &eff, vs);
+		remedy_single_uplink(out, m, vmk, pg, &eff, vs);
 		goto out;
 	}
 	snprintf(out->uplink, sizeof(out->uplink), "%s", eff.active.items[0]);

@@ -100,6 +100,22 @@ START_TEST(two_active_uplinks)
 }
 END_TEST
 
+START_TEST(remedy_prefers_a_nic_no_other_binding_uses)
+{
+	struct iscsi_binding *b = model_iscsi_add_binding(&m);
+	struct compliance c;
+
+	/* vmk2 is bound through vmnic1 already. */
+	snprintf(b->vmk, sizeof(b->vmk), "vmk2");
+	snprintf(b->uplink, sizeof(b->uplink), "vmnic1");
+	set_order("vmnic1,vmnic2", "");
+	c = check(NULL);
+	ck_assert_int_eq(c.fault, FAULT_VNIC_HAS_MULTIPLE_UPLINKS);
+	ck_assert_str_eq(c.remedy,
+			 "esxcli network vswitch standard portgroup policy failover set -p iSCSI1 -a vmnic2 -s \"\"");
+}
+END_TEST
+
 START_TEST(standby_uplink)
 {
 	struct compliance c;
@@ -243,6 +259,7 @@ static Suite *compliance_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, single_active_uplink_complies);
 	tcase_add_test(tc, two_active_uplinks);
+	tcase_add_test(tc, remedy_prefers_a_nic_no_other_binding_uses);
 	tcase_add_test(tc, standby_uplink);
 	tcase_add_test(tc, inherited_vswitch_order);
 	tcase_add_test(tc, no_uplinks);
