@@ -103,6 +103,10 @@ run_interactive() {
 	local pid rc=0 command=("$ESXCLI") where
 
 	[ "$LAB_INTERACTIVE" = bash ] && command=(bash -l)
+	# Kernel messages (iSCSI ping timeouts when a cable is pulled...) would land
+	# in the middle of the prompt: keep them out of the console; they are in
+	# $LAB_LOGS/kernel.log and `dmesg`.
+	dmesg -n 1 2>/dev/null || true
 
 	mkdir -p /run/esxclid
 	"$ESXCLID" -f --debug >>"$LAB_LOGS/esxclid.log" 2>&1 &
