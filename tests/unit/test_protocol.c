@@ -51,17 +51,18 @@ static int connect_daemon(void)
 	return fd;
 }
 
-static void start_daemon(void)
+/* Run the real esxclid on our socket, with its state in tmpdir/STATE_DIR and
+ * its log in tmpdir/LOG. */
+static pid_t spawn_daemon(const char *state_dir, const char *log_name)
 {
 	char state[300], log[300];
+	pid_t pid;
 
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	snprintf(sock_path, sizeof(sock_path), "%s/esxclid.sock", tmpdir);
-	snprintf(state, sizeof(state), "%s/state/esx.conf", tmpdir);
-	snprintf(log, sizeof(log), "%s/daemon.log", tmpdir);
-	daemon_pid = fork();
-	ck_assert_int_ge(daemon_pid, 0);
-	if (daemon_pid == 0) {
+	snprintf(state, sizeof(state), "%s/%s/esx.conf", tmpdir, state_dir);
+	snprintf(log, sizeof(log), "%s/%s", tmpdir, log_name);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 		dup2(fd, 2);
@@ -69,6 +70,14 @@ static void start_daemon(void)
 		      "--state", state, (char *)NULL);
 		_exit(127);
 	}
+	return pid;
+}
+
+static void start_daemon(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(sock_path, sizeof(sock_path), "%s/esxclid.sock", tmpdir);
+	daemon_pid = spawn_daemon("state", "daemon.log");
 	for (int i = 0; i < 100; i++) {
 		int fd = connect_daemon();
 
@@ -362,22 +371,9 @@ END_TEST
 
 START_TEST(second_daemon_refused)
 {
-	char state2[300], log2[300];
-	pid_t pid;
+	pid_t pid = spawn_daemon("other", "second.log");
 	int status;
 
-	snprintf(state2, sizeof(state2), "%s/other/esx.conf", tmpdir);
-	snprintf(log2, sizeof(log2), "%s/second.log", tmpdir);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int fd = open(log2, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		dup2(fd, 2);
-		execl(TEST_BUILDDIR "/daemon/esxclid", "esxclid", "-f", "--socket", sock_path,
-		      "--state", state2, (char *)NULL);
-		_exit(127);
-	}
 	waitpid(pid, &status, 0);
 	ck_assert(WIFEXITED(status));
 	ck_assert_int_ne(WEXITSTATUS(status), 0);
