@@ -370,12 +370,11 @@ static int refuse_unbind(struct esx_call *call, const struct model *m, const cha
 					 s[i].sid);
 	}
 	return err_set_named(&call->err, EBUSY, name,
-			     "%s: The VMkernel network adapter %s carries %zu iSCSI session%s%s: %s. Remedy: log %s out (esxcli iscsi session remove -A %s -n <target>), or unbind anyway, logging %s out: esxcli iscsi networkportal remove -A %s -n %s --force true",
+			     "%s: The VMkernel network adapter %s carries %zu iSCSI session%s%s: %s. Remedy: unbind it anyway, logging out only the sessions through %s: esxcli iscsi networkportal remove -A %s -n %s --force true",
 			     name, vmk, through, through == 1 ? "" : "s",
 			     strcmp(name, "VnicIsLastPath") == 0 ?
 			     ", the only path to some of its targets" : "",
-			     list, through == 1 ? "it" : "them", m->iscsi.adapter,
-			     through == 1 ? "it" : "them", m->iscsi.adapter, vmk);
+			     list, vmk, m->iscsi.adapter, vmk);
 }
 
 static int portal_remove(struct esx_call *call)
