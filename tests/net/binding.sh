@@ -28,16 +28,8 @@ for ns in "$NS" "$SW"; do
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1
 done
-ip -n "$SW" link add br0 type bridge || { echo "Bail out! cannot create a bridge"; exit 99; }
-ip -n "$SW" link set br0 up
-ip -n "$SW" addr add 10.0.0.1/24 dev br0
-for nic in vmnic1 vmnic2; do
-	ip -n "$NS" link add "$nic" type veth peer name "p$nic" netns "$SW" ||
-		{ echo "Bail out! cannot create veth $nic"; exit 99; }
-	ip -n "$SW" link set "p$nic" master br0
-	ip -n "$SW" link set "p$nic" up
-	ip -n "$NS" link set "$nic" up
-done
+NICS=(vmnic1 vmnic2)
+plug_nics_into_switch "$NS" "$SW" NICS 10.0.0.1/24
 
 start_daemon "$NS"
 

@@ -18,17 +18,8 @@ SW=esxt-fosw-$$
 net_setup_ns "$NS"
 net_setup_ns "$SW"
 
-ip -n "$SW" link add br0 type bridge || { echo "Bail out! cannot create a bridge"; exit 99; }
-ip -n "$SW" link set br0 up
-ip -n "$SW" addr add 10.0.0.1/24 dev br0
-ip -n "$SW" addr add fd00::1/64 dev br0 nodad
-for nic in vmnic1 vmnic2; do
-	ip -n "$NS" link add "$nic" type veth peer name "p$nic" netns "$SW" ||
-		{ echo "Bail out! cannot create veth $nic"; exit 99; }
-	ip -n "$SW" link set "p$nic" master br0
-	ip -n "$SW" link set "p$nic" up
-	ip -n "$NS" link set "$nic" up
-done
+NICS=(vmnic1 vmnic2)
+plug_nics_into_switch "$NS" "$SW" NICS 10.0.0.1/24 fd00::1/64
 
 start_daemon "$NS"
 

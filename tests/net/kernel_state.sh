@@ -17,6 +17,33 @@ PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 
 # pyq EXPR: EXPR (Python) over the JSON document on stdin, as d; a list is
 # printed one item a line.
+# A "switch": bridge br0 in namespace SW with address ADDR (and more
+# addresses after it), and NICs in namespace NS named by NICS (a bash array
+# name) whose peers p<NIC> are ports of br0. Bails out when the kernel
+# cannot.
+plug_nics_into_switch() {
+	local ns=$1 sw=$2 nics=$3 addr nic
+	local -n list=$nics
+
+	shift 3
+	ip -n "$sw" link add br0 type bridge || { echo "Bail out! cannot create a bridge"; exit 99; }
+	ip -n "$sw" link set br0 up
+	for addr in "$@"; do
+		# IPv6 without duplicate address detection: usable at once.
+		case $addr in
+		*:*) ip -n "$sw" addr add "$addr" dev br0 nodad ;;
+		*) ip -n "$sw" addr add "$addr" dev br0 ;;
+		esac
+	done
+	for nic in "${list[@]}"; do
+		ip -n "$ns" link add "$nic" type veth peer name "p$nic" netns "$sw" ||
+			{ echo "Bail out! cannot create veth $nic"; exit 99; }
+		ip -n "$sw" link set "p$nic" master br0
+		ip -n "$sw" link set "p$nic" up
+		ip -n "$ns" link set "$nic" up
+	done
+}
+
 pyq() {
 	"$PYTHON" -c '
 import json, sys
