@@ -83,19 +83,7 @@ for vmk in "${VMKS[@]}"; do
 done
 
 # ---- dm-multipath: both paths in one group, Round Robin, one I/O each -----
-cat >/etc/multipath/conf.d/lab-round-robin.conf <<-EOF
-	devices {
-		device {
-			vendor "^IET\$"
-			product "^VIRTUAL-DISK\$"
-			path_grouping_policy multibus
-			path_selector "round-robin 0"
-			rr_min_io_rq 1
-		}
-	}
-EOF
-udevadm settle --timeout=30
-multipathd reconfigure >/dev/null
+lab_mpath_round_robin
 two_active_paths() {
 	[ "$(lab_mpath_paths | awk -v lun="$1" '$2 == lun && $4 == "active" && $5 == "ready"' | wc -l)" -eq 2 ]
 }
