@@ -331,10 +331,16 @@ state=$(printf '%s' "$row" | cut -d'|' -f5)
 kernel_state=$(ip -n "$NS" neigh show dev vmk1 "$PEER_ADDR" | awk '{ print $NF }')
 check_eq "its State is the kernel's" "$kernel_state" "$state"
 expiry=$(printf '%s' "$row" | cut -d'|' -f4)
-if [ "$state" = REACHABLE ] && [[ $expiry =~ ^[0-9]+\ sec$ ]] && [ "${expiry% sec}" -le 60 ]; then
-	ok "a REACHABLE entry expires within the reachable time ($expiry)"
+# Right after the ping the entry is REACHABLE (expiry within the reachable
+# time); on a busy machine it may already be in DELAY (expiry: the time until
+# probing, delay_first_probe_time, 5 s by default). Either way the expiry is
+# the kernel's clock, not a constant.
+if [[ $expiry =~ ^[0-9]+\ sec$ ]] &&
+	{ { [ "$state" = REACHABLE ] && [ "${expiry% sec}" -le 60 ]; } ||
+	  { [ "$state" = DELAY ] && [ "${expiry% sec}" -le 5 ]; }; }; then
+	ok "a fresh entry expires within its state's time ($state, $expiry)"
 else
-	fail "a REACHABLE entry expires within the reachable time" "$row"
+	fail "a fresh entry expires within its state's time" "$row"
 fi
 check_eq "the IPv6 peer is listed too" "$PEER_ADDR6|$peer_mac|vmk1" \
 	"$(neighbors | grep "^$PEER_ADDR6|" | cut -d'|' -f1-3)"
