@@ -357,13 +357,23 @@ static void vmk_free(struct vmk *v)
 	strv_free(&v->ipv6);
 }
 
-/* Close the gap of element i. */
+/* Close the gap of element i. The freed last slot is wiped: iSCSI
+ * settings hold CHAP secrets. */
 static void remove_at(void *array, size_t *count, size_t size, size_t i)
 {
 	char *base = array;
 
 	memmove(base + i * size, base + (i + 1) * size, (*count - i - 1) * size);
 	(*count)--;
+	explicit_bzero(base + *count * size, size);
+}
+
+/* Free an array whose entries may hold CHAP secrets. */
+static void free_wiped(void *array, size_t count, size_t size)
+{
+	if (array)
+		explicit_bzero(array, count * size);
+	free(array);
 }
 
 void model_remove_vswitch(struct model *m, const char *name)
@@ -415,9 +425,11 @@ void model_free(struct model *m)
 	free(m->vmks);
 	free(m->routes);
 	free(m->iscsi.bindings);
-	free(m->iscsi.sendtargets);
+	free_wiped(m->iscsi.sendtargets, m->iscsi.nsendtargets, sizeof(*m->iscsi.sendtargets));
 	free(m->iscsi.statics);
-	memset(m, 0, sizeof(*m));
+	free_wiped(m->iscsi.portals, m->iscsi.nportals, sizeof(*m->iscsi.portals));
+	/* CHAP secrets live in the settings: leave none behind in freed memory. */
+	explicit_bzero(m, sizeof(*m));
 }
 
 /* A shallow copy of an array; the caller deep-copies what it owns. */
@@ -477,7 +489,8 @@ int model_clone(const struct model *m, struct model *out)
 	c.iscsi.bindings = NULL;
 	c.iscsi.sendtargets = NULL;
 	c.iscsi.statics = NULL;
-	c.iscsi.nbindings = c.iscsi.nsendtargets = c.iscsi.nstatics = 0;
+	c.iscsi.portals = NULL;
+	c.iscsi.nbindings = c.iscsi.nsendtargets = c.iscsi.nstatics = c.iscsi.nportals = 0;
 	if (copy_array((void **)&c.iscsi.bindings, m->iscsi.bindings, m->iscsi.nbindings,
 		       sizeof(*m->iscsi.bindings)) < 0)
 		goto out;
@@ -490,6 +503,10 @@ int model_clone(const struct model *m, struct model *out)
 		       sizeof(*m->iscsi.statics)) < 0)
 		goto out;
 	c.iscsi.nstatics = m->iscsi.nstatics;
+	if (copy_array((void **)&c.iscsi.portals, m->iscsi.portals, m->iscsi.nportals,
+		       sizeof(*m->iscsi.portals)) < 0)
+		goto out;
+	c.iscsi.nportals = m->iscsi.nportals;
 	*out = c;
 	memset(&c, 0, sizeof(c));
 	ret = 0;
@@ -868,4 +885,58 @@ void model_portal_format(const char *address, unsigned port, char *out, size_t l
 		snprintf(out, len, "[%s]:%u", address, port);
 	else
 		snprintf(out, len, "%s:%u", address, port);
+}
+
+struct iscsi_target_portal *model_iscsi_portal(const struct model *m, const char *address,
+					       unsigned port, const char *name)
+{
+	for (size_t i = 0; i < m->iscsi.nportals; i++) {
+		const struct iscsi_target_portal *tp = &m->iscsi.portals[i];
+
+		if (strcmp(tp->address, address) == 0 && tp->port == port &&
+		    strcasecmp(tp->name, name) == 0)
+			return &m->iscsi.portals[i];
+	}
+	return NULL;
+}
+
+struct iscsi_target_portal *model_iscsi_add_portal(struct model *m)
+{
+	return append_zeroed((void **)&m->iscsi.portals, &m->iscsi.nportals,
+			     sizeof(*m->iscsi.portals));
+}
+
+void model_iscsi_remove_portal(struct model *m, const struct iscsi_target_portal *tp)
+{
+	if (tp >= m->iscsi.portals && tp < m->iscsi.portals + m->iscsi.nportals)
+		remove_at(m->iscsi.portals, &m->iscsi.nportals, sizeof(*tp),
+			  (size_t)(tp - m->iscsi.portals));
+}
+
+bool model_iscsi_settings_empty(const struct iscsi_settings *s)
+{
+	for (size_t i = 0; i < ISCSI_PARAM_COUNT; i++) {
+		if (s->params[i].set)
+			return false;
+	}
+	return !s->chap[CHAP_UNI].set && !s->chap[CHAP_MUTUAL].set;
+}
+
+static const char *const chap_level_names[] = { "prohibited", "discouraged", "preferred",
+						 "required" };
+
+const char *chap_level_name(enum chap_level level)
+{
+	return (unsigned)level <= CHAP_REQUIRED ? chap_level_names[level] : "prohibited";
+}
+
+int chap_level_parse(const char *word, enum chap_level *out)
+{
+	for (unsigned i = 0; i <= CHAP_REQUIRED; i++) {
+		if (strcmp(word, chap_level_names[i]) == 0) {
+			*out = (enum chap_level)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }

@@ -18,6 +18,7 @@
 
 #include "errors.h"
 #include "iqn.h"
+#include "iscsi_params.h"
 #include "strv.h"
 
 struct json_object;
@@ -88,6 +89,49 @@ struct static_route {
 #define MODEL_ISCSI_ADAPTER_DEFAULT "vmhba64"
 #define MODEL_ISCSI_PORT_DEFAULT 3260
 
+/* ---- Settings at the three levels: adapter, sendtarget, target portal ----
+ * At the adapter a value not set is ESXi's default; below it, a value not
+ * set is inherited from the parent (ESXi's "Inherit true"): a target portal
+ * inherits from the sendtarget that discovered it, or from the adapter. */
+
+struct iscsi_param_setting {
+	bool set;
+	long long value;             /* typed as iscsi_params.h says */
+};
+
+enum chap_level {
+	CHAP_PROHIBITED = 0,
+	CHAP_DISCOURAGED,
+	CHAP_PREFERRED,
+	CHAP_REQUIRED,
+};
+enum chap_direction { CHAP_UNI = 0, CHAP_MUTUAL, CHAP_DIRECTIONS };
+
+#define MODEL_CHAP_NAME_MAX 256      /* open-iscsi's AUTH_STR_MAX_LEN */
+#define MODEL_CHAP_SECRET_MAX 256
+
+/* One direction of CHAP. The secret is kept only in the store (mode 0600)
+ * and in the records the daemon owns; it is never returned to a client. */
+struct iscsi_chap_setting {
+	bool set;
+	enum chap_level level;
+	char name[MODEL_CHAP_NAME_MAX];
+	char secret[MODEL_CHAP_SECRET_MAX];
+};
+
+struct iscsi_settings {
+	struct iscsi_param_setting params[ISCSI_PARAM_COUNT];
+	struct iscsi_chap_setting chap[CHAP_DIRECTIONS];
+};
+
+/* A target portal with settings of its own. */
+struct iscsi_target_portal {
+	char address[MODEL_ADDR_MAX];
+	unsigned port;
+	char name[ISCSI_NAME_MAX];
+	struct iscsi_settings settings;
+};
+
 /* A vmk bound to the adapter (a network portal): realised as the open-iscsi
  * iface record named as the vmk. */
 struct iscsi_binding {
@@ -100,6 +144,7 @@ struct iscsi_binding {
 struct iscsi_sendtarget {
 	char address[MODEL_ADDR_MAX];   /* canonical IPv4 or IPv6 text */
 	unsigned port;
+	struct iscsi_settings settings;
 };
 
 /* A static target: one portal of one target. */
@@ -120,6 +165,9 @@ struct iscsi_config {
 	size_t nsendtargets;
 	struct iscsi_static_target *statics;
 	size_t nstatics;
+	struct iscsi_settings settings;          /* the adapter's own */
+	struct iscsi_target_portal *portals;     /* only those with settings */
+	size_t nportals;
 };
 
 struct model {
@@ -265,6 +313,16 @@ struct iscsi_static_target *model_iscsi_add_static(struct model *m);
 void model_iscsi_remove_binding(struct model *m, const char *vmk);
 void model_iscsi_remove_sendtarget(struct model *m, const struct iscsi_sendtarget *st);
 void model_iscsi_remove_static(struct model *m, const struct iscsi_static_target *t);
+
+/* Target portals with settings of their own (names compare without case). */
+struct iscsi_target_portal *model_iscsi_portal(const struct model *m, const char *address,
+					       unsigned port, const char *name);
+struct iscsi_target_portal *model_iscsi_add_portal(struct model *m);
+void model_iscsi_remove_portal(struct model *m, const struct iscsi_target_portal *tp);
+/* Nothing set: every value inherited (or, at the adapter, the default). */
+bool model_iscsi_settings_empty(const struct iscsi_settings *s);
+const char *chap_level_name(enum chap_level level);  /* prohibited ... required */
+int chap_level_parse(const char *word, enum chap_level *out);
 
 #define MODEL_PORTAL_TEXT_MAX (MODEL_ADDR_MAX + 8)   /* "[addr]:65535" */
 /* A portal as esxcli users type it: "ADDR", "ADDR:PORT", "[IPV6]",

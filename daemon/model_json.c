@@ -24,6 +24,8 @@
 /* Indexed by the enums. The store's own spelling, kept apart from how
  * commands spell them so that a stored file reads the same whatever the
  * commands call things. */
+static const char *const chap_level_words[] = { "prohibited", "discouraged", "preferred",
+						"required" };
 static const char *const lb_stored[] = { "portid", "iphash", "mac", "explicit" };
 static const char *const fd_stored[] = { "link", "beacon" };
 static const char *const cdp_values[] = { "down", "listen", "advertise", "both", NULL };
@@ -711,6 +713,98 @@ static int load_network(struct json_object *section, struct model *mp, struct es
 
 /* ---- the iSCSI section --------------------------------------------------- */
 
+/* "params": {"LoginTimeout": 30, "DelayedAck": false, "HeaderDigest":
+ * "required"}: only the values set at this level, by ESXi's key. */
+static int load_params(struct json_object *obj, const char *path, struct iscsi_settings *s,
+		       struct esx_err *err)
+{
+	struct json_object *params;
+	char where[PATH_LEN], at[PATH_LEN];
+	int ret = member(obj, path, "params", json_type_object, false, &params, err);
+
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
+	join_key(where, path, "params");
+	json_object_object_foreach(params, key, value) {
+		int p = iscsi_param_lookup(key);
+		const struct iscsi_param_def *def = p < 0 ? NULL : iscsi_param_def(p);
+		const char *why = NULL;
+		long long v = 0;
+
+		join_key(at, where, key);
+		if (!def || strcmp(def->key, key) != 0)
+			return corrupt(err, at, "is not an iSCSI parameter");
+		if (def->type == ISCSI_PT_INT && json_object_is_type(value, json_type_int)) {
+			v = (long long)json_object_get_int64(value);
+			if (v < def->min || v > def->max)
+				return corrupt(err, at, "%lld is not in %lld..%lld", v, def->min,
+					       def->max);
+		} else if (def->type == ISCSI_PT_BOOL &&
+			   json_object_is_type(value, json_type_boolean)) {
+			v = json_object_get_boolean(value);
+		} else if (def->type == ISCSI_PT_DIGEST &&
+			   json_object_is_type(value, json_type_string)) {
+			if (iscsi_param_parse(p, json_object_get_string(value), &v, &why) < 0)
+				return corrupt(err, at, "%s", why);
+		} else {
+			return corrupt(err, at, "has the wrong type");
+		}
+		s->params[p].set = true;
+		s->params[p].value = v;
+	}
+	return 0;
+}
+
+static const char *const chap_keys[] = { "level", "name", "secret", NULL };
+static const char *const chap_directions[] = { "uni", "mutual" };
+
+/* "chap": {"uni": {"level": "required", "name": "...", "secret": "..."},
+ * "mutual": {...}}: only the directions set at this level. */
+static int load_chap(struct json_object *obj, const char *path, struct iscsi_settings *s,
+		     struct esx_err *err)
+{
+	static const char *const directions_keys[] = { "uni", "mutual", NULL };
+	struct json_object *chap, *one;
+	char where[PATH_LEN], at[PATH_LEN];
+	int ret = member(obj, path, "chap", json_type_object, false, &chap, err);
+
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
+	join_key(where, path, "chap");
+	ret = check_keys(chap, where, directions_keys, err);
+	for (unsigned d = 0; ret == 0 && d < CHAP_DIRECTIONS; d++) {
+		struct iscsi_chap_setting *c = &s->chap[d];
+		unsigned level = 0;
+
+		ret = member(chap, where, chap_directions[d], json_type_object, false, &one, err);
+		if (ret != 0) {
+			ret = ret < 0 ? ret : 0;
+			continue;
+		}
+		join_key(at, where, chap_directions[d]);
+		ret = check_keys(one, at, chap_keys, err);
+		if (ret == 0)
+			ret = read_enum_word(one, at, "level", chap_level_words, 4, &level, err);
+		if (ret == 0)
+			ret = read_string(one, at, "name", c->name, sizeof(c->name), err);
+		if (ret == 0)
+			ret = read_string(one, at, "secret", c->secret, sizeof(c->secret), err);
+		if (ret == 0) {
+			c->set = true;
+			c->level = (enum chap_level)level;
+		}
+	}
+	return ret;
+}
+
+static int load_settings(struct json_object *obj, const char *path, struct iscsi_settings *s,
+			 struct esx_err *err)
+{
+	int ret = load_params(obj, path, s, err);
+
+	return ret == 0 ? load_chap(obj, path, s, err) : ret;
+}
+
 static const char *const binding_keys[] = { "vmk", "uplink", "forced", NULL };
 
 static int load_binding(struct json_object *obj, const char *path, struct model *m,
@@ -758,7 +852,7 @@ static int check_portal_address(const char *address, const char *path, struct es
 	return 0;
 }
 
-static const char *const sendtarget_keys[] = { "address", "port", NULL };
+static const char *const sendtarget_keys[] = { "address", "port", "params", "chap", NULL };
 
 static int load_sendtarget(struct json_object *obj, const char *path, struct model *m,
 			   struct esx_err *err)
@@ -783,6 +877,8 @@ static int load_sendtarget(struct json_object *obj, const char *path, struct mod
 		ret = read_unsigned(obj, path, "port", 1, 65535, &st->port, err);
 	if (ret == 0 && model_iscsi_sendtarget(m, st->address, st->port) != st)
 		ret = corrupt(err, path, "%s port %u is listed twice", st->address, st->port);
+	if (ret == 0)
+		ret = load_settings(obj, path, &st->settings, err);
 	return ret;
 }
 
@@ -822,8 +918,47 @@ static int load_static(struct json_object *obj, const char *path, struct model *
 	return ret;
 }
 
+static const char *const portal_keys[] = { "address", "port", "name", "params", "chap", NULL };
+
+static int load_portal(struct json_object *obj, const char *path, struct model *m,
+		       struct esx_err *err)
+{
+	struct iscsi_target_portal *tp;
+	char where[PATH_LEN];
+	const char *why;
+	int ret;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return corrupt(err, path, "must be an object");
+	ret = check_keys(obj, path, portal_keys, err);
+	if (ret < 0)
+		return ret;
+	tp = model_iscsi_add_portal(m);
+	if (!tp)
+		return err_set(err, ENOMEM, "out of memory");
+	join_key(where, path, "address");
+	ret = read_string(obj, path, "address", tp->address, sizeof(tp->address), err);
+	if (ret == 0)
+		ret = check_portal_address(tp->address, where, err);
+	if (ret == 0)
+		ret = read_unsigned(obj, path, "port", 1, 65535, &tp->port, err);
+	if (ret == 0)
+		ret = read_string(obj, path, "name", tp->name, sizeof(tp->name), err);
+	join_key(where, path, "name");
+	why = ret == 0 ? iqn_invalid_reason(tp->name) : NULL;
+	if (why)
+		ret = corrupt(err, where, "'%s' is not an iSCSI name: %s", tp->name, why);
+	if (ret == 0 && model_iscsi_portal(m, tp->address, tp->port, tp->name) != tp)
+		ret = corrupt(err, path, "%s at %s port %u is listed twice", tp->name,
+			      tp->address, tp->port);
+	if (ret == 0)
+		ret = load_settings(obj, path, &tp->settings, err);
+	return ret;
+}
+
 static const char *const iscsi_keys[] = { "enabled", "adapter", "iqn", "alias", "bindings",
-					  "sendtargets", "statictargets", NULL };
+					  "sendtargets", "statictargets", "params", "chap",
+					  "portals", NULL };
 
 static int load_iscsi(struct json_object *section, struct model *m, struct esx_err *err)
 {
@@ -859,6 +994,10 @@ static int load_iscsi(struct json_object *section, struct model *m, struct esx_e
 		ret = load_array(section, "iscsi", "sendtargets", true, load_sendtarget, m, err);
 	if (ret == 0)
 		ret = load_array(section, "iscsi", "statictargets", true, load_static, m, err);
+	if (ret == 0)
+		ret = load_settings(section, "iscsi", &c->settings, err);
+	if (ret == 0)
+		ret = load_array(section, "iscsi", "portals", false, load_portal, m, err);
 	return ret;
 }
 
@@ -999,11 +1138,61 @@ static struct json_object *route_json(struct writer *w, const struct static_rout
 	return o;
 }
 
+/* The values set at one level, as "params" and "chap" of o (each only
+ * when something is set). */
+static void put_settings(struct writer *w, struct json_object *o, const struct iscsi_settings *s)
+{
+	struct json_object *params = NULL, *chap = NULL;
+	char text[32];
+
+	for (int p = 0; p < ISCSI_PARAM_COUNT; p++) {
+		const struct iscsi_param_def *def = iscsi_param_def(p);
+
+		if (!s->params[p].set)
+			continue;
+		if (!params) {
+			params = new_object(w);
+			put(w, o, "params", params);
+			if (!params)
+				return;
+		}
+		if (def->type == ISCSI_PT_INT) {
+			put(w, params, def->key, json_object_new_int64(s->params[p].value));
+		} else if (def->type == ISCSI_PT_BOOL) {
+			put(w, params, def->key, json_object_new_boolean(s->params[p].value != 0));
+		} else {
+			iscsi_param_format(p, s->params[p].value, text, sizeof(text));
+			put(w, params, def->key, json_object_new_string(text));
+		}
+	}
+	for (unsigned d = 0; d < CHAP_DIRECTIONS; d++) {
+		const struct iscsi_chap_setting *c = &s->chap[d];
+		struct json_object *one;
+
+		if (!c->set)
+			continue;
+		if (!chap) {
+			chap = new_object(w);
+			put(w, o, "chap", chap);
+			if (!chap)
+				return;
+		}
+		one = new_object(w);
+		put(w, chap, chap_directions[d], one);
+		if (!one)
+			return;
+		put(w, one, "level", json_object_new_string(chap_level_name(c->level)));
+		put(w, one, "name", json_object_new_string(c->name));
+		put(w, one, "secret", json_object_new_string(c->secret));
+	}
+}
+
 /* Nothing to keep: software iSCSI never enabled, nothing configured. */
 static bool iscsi_is_default(const struct iscsi_config *c)
 {
 	return !c->enabled && !c->iqn[0] && !c->alias[0] && c->nbindings == 0 &&
-	       c->nsendtargets == 0 && c->nstatics == 0 &&
+	       c->nsendtargets == 0 && c->nstatics == 0 && c->nportals == 0 &&
+	       model_iscsi_settings_empty(&c->settings) &&
 	       (!c->adapter[0] || strcmp(c->adapter, MODEL_ISCSI_ADAPTER_DEFAULT) == 0);
 }
 
@@ -1043,6 +1232,7 @@ static struct json_object *iscsi_json(struct writer *w, const struct iscsi_confi
 			break;
 		put(w, st, "address", json_object_new_string(c->sendtargets[i].address));
 		put(w, st, "port", json_object_new_int64(c->sendtargets[i].port));
+		put_settings(w, st, &c->sendtargets[i].settings);
 		push(w, sendtargets, st);
 	}
 	for (size_t i = 0; i < c->nstatics; i++) {
@@ -1058,6 +1248,26 @@ static struct json_object *iscsi_json(struct writer *w, const struct iscsi_confi
 	put(w, o, "bindings", bindings);
 	put(w, o, "sendtargets", sendtargets);
 	put(w, o, "statictargets", statics);
+	put_settings(w, o, &c->settings);
+	if (c->nportals) {
+		struct json_object *portals = json_object_new_array();
+
+		if (!portals)
+			w->failed = true;
+		for (size_t i = 0; portals && i < c->nportals; i++) {
+			const struct iscsi_target_portal *tp = &c->portals[i];
+			struct json_object *t = new_object(w);
+
+			if (!t)
+				break;
+			put(w, t, "address", json_object_new_string(tp->address));
+			put(w, t, "port", json_object_new_int64(tp->port));
+			put(w, t, "name", json_object_new_string(tp->name));
+			put_settings(w, t, &tp->settings);
+			push(w, portals, t);
+		}
+		put(w, o, "portals", portals);
+	}
 	return o;
 }
 

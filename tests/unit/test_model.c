@@ -808,10 +808,18 @@ static const char *const iscsi_section =
 	"\"iqn\": \"iqn.1998-01.com.vmware:esxlab-01\", \"alias\": \"esxlab\", "
 	"\"bindings\": [ { \"vmk\": \"vmk1\", \"uplink\": \"vmnic2\", \"forced\": false }, "
 	"{ \"vmk\": \"vmk9\", \"uplink\": \"\", \"forced\": true } ], "
-	"\"sendtargets\": [ { \"address\": \"10.10.1.100\", \"port\": 3260 }, "
+	"\"sendtargets\": [ { \"address\": \"10.10.1.100\", \"port\": 3260, "
+	"\"params\": { \"LoginTimeout\": 30 }, "
+	"\"chap\": { \"uni\": { \"level\": \"required\", \"name\": \"lab\", "
+	"\"secret\": \"s3cret-s3cret\" } } }, "
 	"{ \"address\": \"fd00::100\", \"port\": 3261 } ], "
 	"\"statictargets\": [ { \"address\": \"10.10.2.100\", \"port\": 3260, "
-	"\"name\": \"iqn.2024-01.lab.esxcli:array2\" } ] } }";
+	"\"name\": \"iqn.2024-01.lab.esxcli:array2\" } ], "
+	"\"params\": { \"DelayedAck\": false, \"HeaderDigest\": \"preferred\" }, "
+	"\"portals\": [ { \"address\": \"10.10.2.100\", \"port\": 3260, "
+	"\"name\": \"iqn.2024-01.lab.esxcli:array2\", \"params\": { \"NoopOutTimeout\": 20 }, "
+	"\"chap\": { \"mutual\": { \"level\": \"prohibited\", \"name\": \"\", "
+	"\"secret\": \"\" } } } ] } }";
 
 /* full_document + iscsi_section, as one text the caller frees. */
 static char *iscsi_document(void)
@@ -830,6 +838,8 @@ START_TEST(iscsi_round_trip_is_exact)
 	char *text = iscsi_document();
 	struct json_object *in = json_tokener_parse(text);
 	struct esx_err err = { 0 };
+	const struct iscsi_target_portal *tp;
+	const struct iscsi_sendtarget *st;
 	struct model m;
 
 	ck_assert_ptr_nonnull(in);
@@ -846,6 +856,25 @@ START_TEST(iscsi_round_trip_is_exact)
 	ck_assert_ptr_null(model_iscsi_sendtarget(&m, "fd00::100", 3260));
 	ck_assert_ptr_nonnull(model_iscsi_static(&m, "10.10.2.100", 3260,
 						 "IQN.2024-01.LAB.ESXCLI:ARRAY2"));
+	/* Settings at the three levels: only what is set is set. */
+	st = model_iscsi_sendtarget(&m, "10.10.1.100", 3260);
+	ck_assert(st->settings.params[ISCSI_P_LOGIN_TIMEOUT].set);
+	ck_assert_int_eq(st->settings.params[ISCSI_P_LOGIN_TIMEOUT].value, 30);
+	ck_assert(!st->settings.params[ISCSI_P_DELAYED_ACK].set);
+	ck_assert(st->settings.chap[CHAP_UNI].set);
+	ck_assert_int_eq(st->settings.chap[CHAP_UNI].level, CHAP_REQUIRED);
+	ck_assert_str_eq(st->settings.chap[CHAP_UNI].secret, "s3cret-s3cret");
+	ck_assert(!st->settings.chap[CHAP_MUTUAL].set);
+	ck_assert(m.iscsi.settings.params[ISCSI_P_DELAYED_ACK].set);
+	ck_assert_int_eq(m.iscsi.settings.params[ISCSI_P_DELAYED_ACK].value, 0);
+	ck_assert_int_eq(m.iscsi.settings.params[ISCSI_P_HEADER_DIGEST].value,
+			 ISCSI_DIGEST_PREFERRED);
+	ck_assert(model_iscsi_settings_empty(&model_iscsi_sendtarget(&m, "fd00::100", 3261)->settings));
+	tp = model_iscsi_portal(&m, "10.10.2.100", 3260, "IQN.2024-01.lab.esxcli:array2");
+	ck_assert_ptr_nonnull(tp);
+	ck_assert_int_eq(tp->settings.params[ISCSI_P_NOOP_OUT_TIMEOUT].value, 20);
+	ck_assert(tp->settings.chap[CHAP_MUTUAL].set);
+	ck_assert_ptr_null(model_iscsi_portal(&m, "10.10.2.100", 3261, tp->name));
 
 	/* A clone saves to the same text, and survives the original. */
 	assert_clone_saves_back(&m, in);
@@ -880,6 +909,9 @@ START_TEST(iscsi_defaults_have_no_section)
 	model_iscsi_remove_sendtarget(&m, model_iscsi_sendtarget(&m, "fd00::100", 3261));
 	ck_assert_uint_eq(m.iscsi.nsendtargets, 0);
 	model_iscsi_remove_static(&m, &m.iscsi.statics[0]);
+	model_iscsi_remove_portal(&m, &m.iscsi.portals[0]);
+	ck_assert_uint_eq(m.iscsi.nportals, 0);
+	memset(&m.iscsi.settings, 0, sizeof(m.iscsi.settings));
 	m.iscsi.enabled = false;
 	ck_assert_int_eq(model_save(&m, root, &err), 0);
 	ck_assert(json_object_object_get_ex(root, "iscsi", NULL));   /* the IQN is kept */
@@ -930,6 +962,25 @@ static const struct corrupt_case iscsi_corrupt_cases[] = {
 	{ "\"name\": \"iqn.2024-01.lab.esxcli:array2\"", "\"name\": \"array2\"",
 	  "iscsi.statictargets[0].name: 'array2' is not an iSCSI name" },
 	{ "\"bindings\": [ {", "\"bindings\": [ 3, {", "iscsi.bindings[0]: must be an object" },
+	{ "\"LoginTimeout\": 30", "\"LoginTimeout\": 61",
+	  "iscsi.sendtargets[0].params.LoginTimeout: 61 is not in 1..60" },
+	{ "\"LoginTimeout\": 30", "\"LoginTimeout\": \"30\"",
+	  "iscsi.sendtargets[0].params.LoginTimeout: has the wrong type" },
+	{ "\"LoginTimeout\": 30", "\"logintimeout\": 30",
+	  "iscsi.sendtargets[0].params.logintimeout: is not an iSCSI parameter" },
+	{ "\"DelayedAck\": false", "\"DelayedAck\": 0",
+	  "iscsi.params.DelayedAck: has the wrong type" },
+	{ "\"HeaderDigest\": \"preferred\"", "\"HeaderDigest\": \"maybe\"",
+	  "iscsi.params.HeaderDigest: must be one of" },
+	{ "\"level\": \"required\"", "\"level\": \"always\"",
+	  "iscsi.sendtargets[0].chap.uni.level: 'always' is not one of the known values" },
+	{ "\"chap\": { \"uni\"", "\"chap\": { \"both\"",
+	  "iscsi.sendtargets[0].chap.both: unknown key" },
+	{ "\"secret\": \"s3cret-s3cret\" ", "\"password\": \"s3cret-s3cret\" ",
+	  "iscsi.sendtargets[0].chap.uni.password: unknown key" },
+	{ "\"name\": \"iqn.2024-01.lab.esxcli:array2\", \"params\"",
+	  "\"name\": \"array2\", \"params\"",
+	  "iscsi.portals[0].name: 'array2' is not an iSCSI name" },
 	{ "\"iscsi\": {", "\"iscsi\": [ ], \"x\": {", "iscsi: must be an object" },
 };
 
