@@ -5,8 +5,9 @@
  * physicalnetworkportal list`). A binding is the open-iscsi iface record
  * named as the vmk, with iface.net_ifacename = the vmk; it is made only for
  * a vmk that complies with ESXi's rules (compliance.h) unless forced, and
- * undone when a step fails. Unbinding a vmk that carries sessions is
- * refused unless forced; forced, its sessions are logged out first.
+ * undone when a step fails. Unbinding a vmk that carries storage paths is
+ * refused unless forced (iscsi_paths.h says which and what they would
+ * lose); forced, its sessions are logged out first.
  */
 #include "config.h"
 
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "command.h"
 #include "commands.h"
@@ -22,6 +22,7 @@
 #include "daemon.h"
 #include "ipaddr.h"
 #include "iscsi_adm.h"
+#include "iscsi_paths.h"
 #include "iscsi_state.h"
 #include "iscsi_topology.h"
 #include "log.h"
@@ -108,7 +109,7 @@ static const struct esx_option remove_options[] = {
 	{ "adapter", 'A', OPT_STRING, OPT_REQUIRED, NULL, 0, 0, NULL, "The iSCSI adapter name.",
 	  iscsi_cmd_complete_adapter },
 	{ "force", 'f', OPT_BOOL, 0, NULL, 0, 0, NULL,
-	  "Unbind even when sessions go through the VMkernel NIC: they are logged out first.",
+	  "Unbind even when storage paths go through the VMkernel NIC (the last path of a device, too): its sessions are logged out first.",
 	  NULL },
 	{ "nic", 'n', OPT_STRING, OPT_REQUIRED, NULL, 0, 0, NULL,
 	  "The bound VMkernel network interface to unbind.", iscsi_cmd_complete_bound },
@@ -337,44 +338,67 @@ static void unbind_done(struct iscsi_flow *flow, struct iscsi_batch *b)
 	iscsi_flow_end(flow, ret);
 }
 
-/* Whether some target has logged-in sessions only through vmk. */
-static bool is_last_path(const struct iscsi_session_info *s, size_t n, const char *vmk)
-{
-	for (size_t i = 0; i < n; i++) {
-		bool other = false;
-
-		if (strcmp(s[i].iface, vmk) != 0 || !iscsi_session_logged_in(&s[i]))
-			continue;
-		for (size_t j = 0; j < n && !other; j++)
-			other = strcmp(s[j].iface, vmk) != 0 && iscsi_session_logged_in(&s[j]) &&
-				strcasecmp(s[j].target, s[i].target) == 0;
-		if (!other)
-			return true;
-	}
-	return false;
-}
-
+/* ESXi's UnbindVnic refusal: VnicIsLastPath when some device would lose
+ * its last working path, else VnicHasActivePaths; the sessions through the
+ * vmk, the impact and the remedy. */
 static int refuse_unbind(struct esx_call *call, const struct model *m, const char *vmk,
-			 const struct iscsi_session_info *s, size_t n, size_t through)
+			 const struct iscsi_session_info *s, size_t n,
+			 const struct iscsi_impact *im)
 {
-	const char *name = is_last_path(s, n, vmk) ? "VnicIsLastPath" : "VnicHasActivePaths";
-	char list[700];
-	size_t used = 0;
+	bool last = im->severity == ISCSI_IMPACT_CRITICAL;
+	const char *name = last ? "VnicIsLastPath" : "VnicHasActivePaths";
+	char list[400], head[600], impact[ESX_ERR_TEXT_MAX], remedy[300];
+	size_t used = 0, through = 0, fixed;
 
 	list[0] = '\0';
-	for (size_t i = 0; i < n && used < sizeof(list); i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (strcmp(s[i].iface, vmk) != 0)
 			continue;
-		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s at %s:%d (session %u)",
-					 used ? ", " : "", s[i].target, s[i].address, s[i].port,
-					 s[i].sid);
+		through++;
+		if (used < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used,
+						 "%s%s at %s:%d (session %u)", used ? ", " : "",
+						 s[i].target, s[i].address, s[i].port, s[i].sid);
 	}
-	return err_set_named(&call->err, EBUSY, name,
-			     "%s: The VMkernel network adapter %s carries %zu iSCSI session%s%s: %s. Remedy: unbind it anyway, logging out only the sessions through %s: esxcli iscsi networkportal remove -A %s -n %s --force true",
-			     name, vmk, through, through == 1 ? "" : "s",
-			     strcmp(name, "VnicIsLastPath") == 0 ?
-			     ", the only path to some of its targets" : "",
-			     list, vmk, m->iscsi.adapter, vmk);
+	if (used >= sizeof(list))
+		memcpy(list + sizeof(list) - 4, "...", 4);
+	snprintf(head, sizeof(head),
+		 "The VMkernel network adapter %s carries %s to storage through %zu iSCSI session%s: %s.",
+		 vmk, last ? "the last working path" : "paths", through, through == 1 ? "" : "s",
+		 list);
+	snprintf(remedy, sizeof(remedy),
+		 "unbind it anyway, logging out only the sessions through %s: esxcli iscsi networkportal remove -A %s -n %s --force true",
+		 vmk, m->iscsi.adapter, vmk);
+	fixed = strlen(name) + strlen(head) + strlen(remedy) + 16;
+	iscsi_impact_text(im, impact, fixed + 80 < sizeof(impact) ? sizeof(impact) - fixed : 80);
+	return err_set_named(&call->err, EBUSY, name, "%s: %s %s Remedy: %s", name, head, impact,
+			     remedy);
+}
+
+/* Without --force, a vmk that carries paths stays bound (ESXi's UnbindVnic
+ * path checks); sessions without a path to any device do not stop it. */
+static int check_unbind(struct esx_call *call, const struct model *m, const char *vmk,
+			const struct iscsi_session_info *s, size_t n)
+{
+	struct esx_strv gone = { 0 };
+	struct iscsi_path *paths = NULL;
+	struct iscsi_impact im = { 0 };
+	size_t npaths = 0;
+	int ret = iscsi_paths_read(ISCSI_PATHS_SYSFS, &paths, &npaths, &call->err);
+
+	if (ret < 0)
+		goto out;
+	if (strv_add(&gone, vmk) < 0 || iscsi_impact(paths, npaths, &gone, &im) < 0) {
+		ret = err_set(&call->err, ENOMEM, "out of memory");
+		goto out;
+	}
+	if (im.ndevices)
+		ret = refuse_unbind(call, m, vmk, s, n, &im);
+out:
+	iscsi_impact_free(&im);
+	strv_free(&gone);
+	free(paths);
+	return ret;
 }
 
 static int portal_remove(struct esx_call *call)
@@ -385,7 +409,7 @@ static int portal_remove(struct esx_call *call)
 	struct iscsi_batch *b = NULL;
 	struct unbind_flow *uf = NULL;
 	const struct model *m;
-	size_t n = 0, through = 0;
+	size_t n = 0;
 	char what[96];
 	int ret = iscsi_cmd_enabled(call, args_str(&call->args, "adapter"), &m);
 
@@ -396,14 +420,10 @@ static int portal_remove(struct esx_call *call)
 				     "VnicNotBound: The VMkernel network adapter %s is not bound to %s.",
 				     vmk, m->iscsi.adapter);
 	ret = iscsi_state_sessions(&sessions, &n, &call->err);
+	if (ret == 0 && !force)
+		ret = check_unbind(call, m, vmk, sessions, n);
 	if (ret < 0)
 		goto out;
-	for (size_t i = 0; i < n; i++)
-		through += strcmp(sessions[i].iface, vmk) == 0;
-	if (through && !force) {
-		ret = refuse_unbind(call, m, vmk, sessions, n, through);
-		goto out;
-	}
 	uf = calloc(1, sizeof(*uf));
 	if (!uf) {
 		ret = err_set(&call->err, ENOMEM, "out of memory");
@@ -446,19 +466,9 @@ out:
 
 /* ---- list ---- */
 
-/* "active" when a logged-in session goes through the vmk's iface. */
-static const char *path_status(const struct iscsi_session_info *s, size_t n, const char *vmk)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(s[i].iface, vmk) == 0 && iscsi_session_logged_in(&s[i]))
-			return "active";
-	}
-	return "notUsed";
-}
-
 static void portal_record(struct esx_call *call, const struct model *m,
 			  const struct topology *t, const struct iscsi_binding *bind,
-			  const struct iscsi_session_info *s, size_t n)
+			  const struct iscsi_path *paths, size_t n)
 {
 	const struct vmk *v = model_vmk(m, bind->vmk);
 	const struct portgroup *pg = v ? model_portgroup(m, v->portgroup) : NULL;
@@ -514,7 +524,8 @@ static void portal_record(struct esx_call *call, const struct model *m,
 	rec_str(rec, "PortGroupKey", "");
 	rec_str(rec, "PortKey", "");
 	rec_str(rec, "Duplex", have_link ? link.duplex : "");
-	rec_str(rec, "Path Status", path_status(s, n, bind->vmk));
+	rec_str(rec, "Path Status",
+		iscsi_path_status_name(iscsi_path_status(paths, n, bind->vmk)));
 }
 
 /* The model, the adapter check (optional -A) and a topology for lists. */
@@ -537,7 +548,7 @@ static int list_begin(struct esx_call *call, const struct model **m, struct topo
 
 static int portal_list(struct esx_call *call)
 {
-	struct iscsi_session_info *sessions = NULL;
+	struct iscsi_path *paths = NULL;
 	const struct model *m;
 	struct topology t;
 	size_t n = 0;
@@ -545,10 +556,10 @@ static int portal_list(struct esx_call *call)
 
 	if (ret != 0)
 		return ret < 0 ? ret : 0;
-	ret = iscsi_state_sessions(&sessions, &n, &call->err);
+	ret = iscsi_paths_read(ISCSI_PATHS_SYSFS, &paths, &n, &call->err);
 	for (size_t i = 0; ret == 0 && i < m->iscsi.nbindings; i++)
-		portal_record(call, m, &t, &m->iscsi.bindings[i], sessions, n);
-	free(sessions);
+		portal_record(call, m, &t, &m->iscsi.bindings[i], paths, n);
+	free(paths);
 	iscsi_topology_free(&t);
 	return ret;
 }

@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "daemon.h"
 #include "ipaddr.h"
+#include "iscsi_guard.h"
 #include "net_link.h"
 #include "netcmd.h"
 #include "transaction.h"
@@ -174,6 +175,9 @@ static const struct esx_option interface_add_options[] = {
 };
 
 static const struct esx_option interface_remove_options[] = {
+	{ "force", 'f', OPT_BOOL, 0, NULL, 0, 0, NULL,
+	  "Remove the interface even when it is bound to the iSCSI adapter: its storage paths go, the binding stays (non-compliant). Not in ESXi's esxcli.",
+	  NULL },
 	{ "interface-name", 'i', OPT_STRING, OPT_REQUIRED, NULL, 0, 0, NULL,
 	  "The name of the VMkernel network interface to remove.", netcmd_complete_vmk },
 	{ NULL },
@@ -474,6 +478,8 @@ static int interface_remove(struct esx_call *call)
 
 	if (ret == 0)
 		ret = find_vmk(call, &next, name, &v);
+	if (ret == 0 && !args_bool(&call->args, "force", false))
+		ret = iscsi_guard_vmk_remove(&next, name, &call->err);
 	if (ret < 0)
 		return netcmd_abandon(&next, ret);
 	model_remove_vmk(&next, name);

@@ -15,6 +15,7 @@
 #include "command.h"
 #include "commands.h"
 #include "daemon.h"
+#include "iscsi_guard.h"
 #include "log.h"
 #include "net_link.h"
 #include "netcmd.h"
@@ -177,6 +178,9 @@ static const struct esx_option uplink_add_options[] = {
 };
 
 static const struct esx_option uplink_remove_options[] = {
+	{ "force", 'f', OPT_BOOL, 0, NULL, 0, 0, NULL,
+	  "Remove the uplink even when VMkernel interfaces use it: it leaves their failover order, and the storage paths of an iSCSI-bound interface pinned to it go (the binding stays, non-compliant). Not in ESXi's esxcli.",
+	  NULL },
 	{ "uplink-name", 'u', OPT_STRING, OPT_REQUIRED, NULL, 0, 0, NULL,
 	  "The name of the uplink to remove from the virtual switch.", uplink_completer },
 	{ "vswitch-name", 'v', OPT_STRING, OPT_REQUIRED, NULL, 0, 0, NULL,
@@ -487,40 +491,45 @@ static int uplink_add(struct esx_call *call)
 	return model_apply(call->daemon, &next, &call->err);
 }
 
+/* What refuses an uplink's removal without --force: a bound vmk pinned to
+ * it (with the impact on storage), or vmks with it in their failover order. */
+static int uplink_in_use(struct esx_call *call, const struct model *m, const char *nic,
+			 const char *vswitch)
+{
+	struct esx_strv users = { 0 };
+	char list[512];
+	int ret = iscsi_guard_uplink_remove(m, call->daemon->reconciler, nic, vswitch, &call->err);
+
+	if (ret < 0)
+		return ret;
+	if (model_uplink_users(m, nic, &users) < 0)
+		ret = err_set(&call->err, ENOMEM, "out of memory");
+	else if (users.len)
+		ret = err_set(&call->err, EBUSY,
+			      "Cannot remove uplink %s from vSwitch %s: it is in the failover order of %s; change their portgroups' failover policy first, or remove it anyway with --force true",
+			      nic, vswitch, netcmd_join(&users, list, sizeof(list)));
+	strv_free(&users);
+	return ret;
+}
+
 static int uplink_remove(struct esx_call *call)
 {
 	const char *nic = args_str(&call->args, "uplink-name");
 	const char *name = args_str(&call->args, "vswitch-name");
-	struct esx_strv users = { 0 };
-	struct vswitch *vs;
+	struct vswitch *vs = NULL;
 	struct model next;
-	char list[512];
 	int ret = netcmd_begin(call, &next);
 
 	if (ret == 0)
 		ret = find_vswitch(call, &next, name, &vs);
-	if (ret < 0)
-		goto out;
-	if (model_uplink_owner(&next, nic) != vs) {
+	if (ret == 0 && model_uplink_owner(&next, nic) != vs)
 		ret = err_set(&call->err, ENOENT, "No such uplink: %s", nic);
-		goto out;
-	}
-	if (model_uplink_users(&next, nic, &users) < 0) {
-		ret = err_set(&call->err, ENOMEM, "out of memory");
-		goto out;
-	}
-	if (users.len) {
-		ret = err_set(&call->err, EBUSY,
-			      "Cannot remove uplink %s from vSwitch %s: it is in the failover order of %s; change their portgroups' failover policy first",
-			      nic, name, netcmd_join(&users, list, sizeof(list)));
-		goto out;
-	}
+	if (ret == 0 && !args_bool(&call->args, "force", false))
+		ret = uplink_in_use(call, &next, nic, name);
+	if (ret < 0)
+		return netcmd_abandon(&next, ret);
 	model_remove_uplink(&next, vs, nic);
-	ret = model_apply(call->daemon, &next, &call->err);
-out:
-	strv_free(&users);
-	model_free(&next);   /* empty once model_apply() has taken it */
-	return ret;
+	return model_apply(call->daemon, &next, &call->err);
 }
 
 /* ---- failover policy ---- */

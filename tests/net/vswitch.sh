@@ -211,6 +211,13 @@ check_eq "vmk1 kept its MAC and MTU" "$mac 9000" "$(link_field vmk1 'l["address"
 refused "removing an uplink in a vmk's failover order" \
 	"Cannot remove uplink vmnic1 from vSwitch vSwitch1: it is in the failover order of vmk1" \
 	network vswitch standard uplink remove -u vmnic1 -v vSwitch1
+run "--force true removes the uplink vmk1 sits on" \
+	network vswitch standard uplink remove -u vmnic3 -v vSwitch1 --force true
+check_eq "vmnic3 left the vSwitch's order" "vmnic1, vmnic2||" "$(policy_of -v vSwitch1)"
+check_eq "vmk1 moved to the next uplink of its order" vmnic1 "$(link_field vmk1 'l["link"]')"
+check_eq "vmnic3 has its own MTU back" 1450 "$(mtu_of vmnic3)"
+check_eq "vmnic3 carries nothing: its sysctls are back" "0 0 0" "$(sysctls vmnic3)"
+run "uplink add -u vmnic3 again" network vswitch standard uplink add -u vmnic3 -v vSwitch1
 refused "an MTU below a vmk's" "Cannot set the MTU of vSwitch vSwitch1 to 1500: vmk1 has MTU 9000" \
 	network vswitch standard set -v vSwitch1 -m 1500
 refused "removing a portgroup a vmk uses" "Cannot remove portgroup pgA: it is used by vmk1" \

@@ -540,7 +540,7 @@ START_TEST(interfaces)
 	/* Uplinks the interfaces may use cannot go. */
 	refused_changes_nothing("network vswitch standard uplink remove -v vSwitch1 -u vmnic1",
 				ESX_ERR_IN_USE,
-				"Cannot remove uplink vmnic1 from vSwitch vSwitch1: it is in the failover order of vmk1, vmk3; change their portgroups' failover policy first");
+				"Cannot remove uplink vmnic1 from vSwitch vSwitch1: it is in the failover order of vmk1, vmk3; change their portgroups' failover policy first, or remove it anyway with --force true");
 	ok("network ip interface remove -i vmk1");
 	ok("network ip interface remove -i vmk3");
 	ok("network vswitch standard uplink remove -v vSwitch1 -u vmnic1");
@@ -548,6 +548,51 @@ START_TEST(interfaces)
 	/* A freed table is reused. */
 	ok("network ip interface add -i vmk5 -p iSCSI1");
 	ck_assert_uint_eq(model_vmk(current(), "vmk5")->table, 10000);
+}
+END_TEST
+
+/* Bind vmk to the iSCSI adapter in the committed model, as networkportal
+ * add does once open-iscsi has its iface record. */
+static void bind(const char *vmk, const char *uplink)
+{
+	struct esx_err err = { 0 };
+	struct iscsi_binding *b;
+	struct model next;
+
+	ck_assert_int_eq(model_clone(current(), &next), 0);
+	b = model_iscsi_add_binding(&next);
+	ck_assert_ptr_nonnull(b);
+	snprintf(b->vmk, sizeof(b->vmk), "%s", vmk);
+	snprintf(b->uplink, sizeof(b->uplink), "%s", uplink);
+	ck_assert_msg(model_apply(&d, &next, &err) == 0, "%s", err.text);
+}
+
+/* A bound vmk and its uplink stay unless forced; this host has no iSCSI
+ * sessions, hence no storage paths (the lab checks those). */
+START_TEST(bound_vmk_removal)
+{
+	static const char refusal[] =
+		"VnicInUse: vmk1 is bound to the iSCSI adapter vmhba64 (port binding). No impact on storage paths. Remedy: unbind it first: esxcli iscsi networkportal remove -A vmhba64 -n vmk1; or remove it anyway (the binding stays, non-compliant: VnicNotFound): esxcli network ip interface remove -i vmk1 --force true";
+
+	standard_setup();
+	ok("network vswitch standard portgroup policy failover set -p iSCSI1 -a vmnic1");
+	ok("network ip interface add -i vmk1 -p iSCSI1");
+	bind("vmk1", "vmnic1");
+	refused_changes_nothing("network ip interface remove -i vmk1", "VnicInUse", refusal);
+	refused_changes_nothing("network ip interface remove -i vmk1 --force false", "VnicInUse",
+				refusal);
+	refused_changes_nothing("network vswitch standard uplink remove -v vSwitch1 -u vmnic1",
+				"PnicInUse",
+				"PnicInUse: vmnic1 is the uplink of vmk1, bound to the iSCSI adapter vmhba64 (port binding). No impact on storage paths. Remedy: unbind vmk1 first: esxcli iscsi networkportal remove -A vmhba64 -n vmk1; or remove it anyway (the binding stays, non-compliant): esxcli network vswitch standard uplink remove -u vmnic1 -v vSwitch1 --force true");
+	/* vmnic2 is in no order of a bound vmk (iSCSI1 uses vmnic1 alone). */
+	ok("network vswitch standard uplink remove -v vSwitch1 -u vmnic2");
+	ok("network vswitch standard uplink remove -v vSwitch1 -u vmnic1 --force true");
+	ck_assert_ptr_null(model_uplink_owner(current(), "vmnic1"));
+	ck_assert_uint_eq(model_portgroup(current(), "iSCSI1")->policy.active.len, 0);
+	ck_assert_ptr_nonnull(model_iscsi_binding(current(), "vmk1"));
+	ok("network ip interface remove -f true -i vmk1");
+	ck_assert_ptr_null(model_vmk(current(), "vmk1"));
+	ck_assert_ptr_nonnull(model_iscsi_binding(current(), "vmk1"));
 }
 END_TEST
 
@@ -776,6 +821,7 @@ static Suite *network_cmds_suite(void)
 	tcase_add_test(tc, portgroups);
 	tcase_add_test(tc, portgroup_failover_overrides);
 	tcase_add_test(tc, interfaces);
+	tcase_add_test(tc, bound_vmk_removal);
 	tcase_add_test(tc, ipv4);
 	tcase_add_test(tc, ipv6);
 	tcase_add_test(tc, routes);
