@@ -50,6 +50,11 @@ static struct iscsi_context *context_new(struct esx_err *err)
 	return ctx;
 }
 
+struct iscsi_context *iscsi_state_context(struct esx_err *err)
+{
+	return context_new(err);
+}
+
 static bool exists(const char *path)
 {
 	struct stat st;

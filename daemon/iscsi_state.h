@@ -53,6 +53,11 @@ struct iscsi_node_info {
 /* Every node record. *out is allocated (free() it). */
 int iscsi_state_nodes(struct iscsi_node_info **out, size_t *count, struct esx_err *err);
 
+/* A libopeniscsiusr context whose messages go to the daemon's log (debug):
+ * free it with iscsi_context_free. NULL when out of memory (err set). */
+struct iscsi_context;
+struct iscsi_context *iscsi_state_context(struct esx_err *err);
+
 /* Whether an iface record named name exists. 0 and *exists, or an error. */
 int iscsi_state_iface_exists(const char *name, bool *exists, struct esx_err *err);
 
