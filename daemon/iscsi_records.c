@@ -6,14 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <libopeniscsiusr.h>
 
 #include "iscsi_records.h"
 #include "model.h"
-
-#define NODE_DIR "/etc/iscsi/nodes"
 
 /* One "key = value" line's value into out when its key is key. */
 static bool take(const char *line, size_t len, const char *key, char *out, size_t out_len)
@@ -99,44 +96,28 @@ static int fill(struct iscsi_node *node, struct iscsi_record *rec, struct esx_er
 
 int iscsi_records_read(struct iscsi_record **out, size_t *count, struct esx_err *err)
 {
-	struct iscsi_context *ctx = NULL;
-	struct iscsi_node **nodes = NULL;
+	struct iscsi_state_node_set set;
 	struct iscsi_record *list = NULL;
-	struct stat st;
-	uint32_t n = 0;
-	int ret = 0, rc;
+	int ret = iscsi_state_node_set_read(&set, err);
 
 	*out = NULL;
 	*count = 0;
-	if (stat(NODE_DIR, &st) < 0)
-		return 0;
-	ctx = iscsi_state_context(err);
-	if (!ctx)
-		return -ENOMEM;
-	rc = iscsi_nodes_get(ctx, &nodes, &n);
-	if (rc != LIBISCSI_OK) {
-		ret = err_set(err, EIO, "Unable to read the iSCSI node records: %s",
-			      iscsi_strerror(rc));
+	if (ret < 0 || set.n == 0)
+		goto out;
+	list = calloc(set.n, sizeof(*list));
+	if (!list) {
+		ret = err_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	if (n) {
-		list = calloc(n, sizeof(*list));
-		if (!list) {
-			ret = err_set(err, ENOMEM, "out of memory");
-			goto out;
-		}
-	}
-	for (uint32_t i = 0; ret == 0 && i < n; i++)
-		ret = fill(nodes[i], &list[i], err);
+	for (uint32_t i = 0; ret == 0 && i < set.n; i++)
+		ret = fill(set.nodes[i], &list[i], err);
 	if (ret < 0)
 		goto out;
 	*out = list;
-	*count = n;
+	*count = set.n;
 	list = NULL;
 out:
 	free(list);
-	if (nodes)
-		iscsi_nodes_free(nodes, n);
-	iscsi_context_free(ctx);
+	iscsi_state_node_set_free(&set);
 	return ret;
 }
