@@ -10,18 +10,18 @@
 #define DEFAULT_IFACE "default"
 
 const struct iscsi_sendtarget *iscsi_apply_parent(const struct model *m,
-						  const struct iscsi_record *rec)
+						  const struct iscsi_node_record *rec)
 {
 	return iscsi_settings_parent(m, rec->discovery_address, rec->discovery_port);
 }
 
 const struct iscsi_target_portal *iscsi_apply_portal(const struct model *m,
-						     const struct iscsi_record *rec)
+						     const struct iscsi_node_record *rec)
 {
 	return model_iscsi_portal(m, rec->address, rec->port, rec->target);
 }
 
-bool iscsi_apply_owned(const struct model *m, const struct iscsi_record *rec)
+bool iscsi_apply_owned(const struct model *m, const struct iscsi_node_record *rec)
 {
 	if (m->iscsi.nbindings)
 		return model_iscsi_binding(m, rec->iface) != NULL;
@@ -31,7 +31,7 @@ bool iscsi_apply_owned(const struct model *m, const struct iscsi_record *rec)
 	       model_iscsi_static(m, rec->address, rec->port, rec->target) != NULL;
 }
 
-void iscsi_apply_resolve(const struct model *m, const struct iscsi_record *rec,
+void iscsi_apply_resolve(const struct model *m, const struct iscsi_node_record *rec,
 			 struct iscsi_effective *out)
 {
 	iscsi_settings_resolve(m, iscsi_apply_parent(m, rec), iscsi_apply_portal(m, rec), out);
@@ -43,7 +43,7 @@ void iscsi_apply_wipe(struct iscsi_effective *e)
 }
 
 bool iscsi_apply_in_scope(const struct model *m, const struct iscsi_level_ref *at,
-			  const struct iscsi_record *rec)
+			  const struct iscsi_node_record *rec)
 {
 	const struct iscsi_sendtarget *st;
 
@@ -68,7 +68,7 @@ static bool sets(const struct iscsi_settings *s, enum iscsi_param p)
 }
 
 bool iscsi_apply_reaches(const struct model *m, const struct iscsi_level_ref *at,
-			 enum iscsi_param p, const struct iscsi_record *rec)
+			 enum iscsi_param p, const struct iscsi_node_record *rec)
 {
 	const struct iscsi_sendtarget *st;
 	const struct iscsi_target_portal *tp;
@@ -91,7 +91,7 @@ bool iscsi_apply_reaches(const struct model *m, const struct iscsi_level_ref *at
 	return false;
 }
 
-size_t iscsi_apply_updates(const struct model *m, const struct iscsi_record *rec, unsigned mask,
+size_t iscsi_apply_updates(const struct model *m, const struct iscsi_node_record *rec, unsigned mask,
 			   bool force, struct iscsi_node_update out[ISCSI_PARAM_COUNT])
 {
 	struct iscsi_effective eff;

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "iscsi_records.h"
+#include "iscsi_node_records.h"
 #include "iscsi_settings.h"
 #include "model.h"
 
@@ -20,17 +20,17 @@
  * or, when it has none, through open-iscsi's default iface and made from
  * one of its sendtargets or static targets (a record someone made by hand
  * for some other target is left alone). */
-bool iscsi_apply_owned(const struct model *m, const struct iscsi_record *rec);
+bool iscsi_apply_owned(const struct model *m, const struct iscsi_node_record *rec);
 
 /* The sendtarget that discovered rec (NULL: static, or a sendtarget since
  * removed) and the target portal settings of its own (NULL: none). */
 const struct iscsi_sendtarget *iscsi_apply_parent(const struct model *m,
-						  const struct iscsi_record *rec);
+						  const struct iscsi_node_record *rec);
 const struct iscsi_target_portal *iscsi_apply_portal(const struct model *m,
-						     const struct iscsi_record *rec);
+						     const struct iscsi_node_record *rec);
 /* rec's effective settings. Wipe out's CHAP part when done (it may hold
  * secrets): iscsi_apply_wipe. */
-void iscsi_apply_resolve(const struct model *m, const struct iscsi_record *rec,
+void iscsi_apply_resolve(const struct model *m, const struct iscsi_node_record *rec,
 			 struct iscsi_effective *out);
 void iscsi_apply_wipe(struct iscsi_effective *e);
 
@@ -46,13 +46,13 @@ struct iscsi_level_ref {
  * sendtarget those it discovered, a target portal those of its target at its
  * address and port (through any iface). */
 bool iscsi_apply_in_scope(const struct model *m, const struct iscsi_level_ref *at,
-			  const struct iscsi_record *rec);
+			  const struct iscsi_node_record *rec);
 
 /* Whether a change of p at `at` reaches rec: an owned record under `at`
  * with no level between `at` and itself setting p. m is the model after the
  * change. */
 bool iscsi_apply_reaches(const struct model *m, const struct iscsi_level_ref *at,
-			 enum iscsi_param p, const struct iscsi_record *rec);
+			 enum iscsi_param p, const struct iscsi_node_record *rec);
 
 /* Parameters to look at: a bit per enum iscsi_param. */
 #define ISCSI_APPLY_ALL (~0u)
@@ -68,7 +68,7 @@ struct iscsi_node_update {
  * parameters in mask that have a node key: those whose value differs from
  * what rec holds (or that it holds nothing readable for), or all of them
  * when force. Returns how many were written to out. */
-size_t iscsi_apply_updates(const struct model *m, const struct iscsi_record *rec, unsigned mask,
+size_t iscsi_apply_updates(const struct model *m, const struct iscsi_node_record *rec, unsigned mask,
 			   bool force, struct iscsi_node_update out[ISCSI_PARAM_COUNT]);
 
 #endif

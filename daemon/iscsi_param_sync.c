@@ -16,7 +16,7 @@
 #include "reconcile.h"
 
 void iscsi_param_sync_portals(struct esxd *d, const struct model *m,
-			      const struct iscsi_record *recs, size_t n)
+			      const struct iscsi_node_record *recs, size_t n)
 {
 	struct plan_portal *portals = NULL;
 	size_t count = 0;
@@ -61,9 +61,9 @@ void iscsi_param_sync_portals(struct esxd *d, const struct model *m,
 int iscsi_param_sync_queue(struct esxd *d, struct iscsi_batch *b, const struct model *m,
 			   struct esx_err *err)
 {
-	struct iscsi_record *recs = NULL;
+	struct iscsi_node_record *recs = NULL;
 	size_t n = 0;
-	int ret = iscsi_records_read(&recs, &n, err);
+	int ret = iscsi_node_records_read(&recs, &n, err);
 
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		struct iscsi_node_update up[ISCSI_PARAM_COUNT];

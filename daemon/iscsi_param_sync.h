@@ -14,7 +14,7 @@
 
 #include "errors.h"
 #include "iscsi_batch.h"
-#include "iscsi_records.h"
+#include "iscsi_node_records.h"
 #include "model.h"
 
 struct esxd;
@@ -27,6 +27,6 @@ int iscsi_param_sync_queue(struct esxd *d, struct iscsi_batch *b, const struct m
 
 /* Hand the reconciler the portals of the owned records among recs. */
 void iscsi_param_sync_portals(struct esxd *d, const struct model *m,
-			      const struct iscsi_record *recs, size_t n);
+			      const struct iscsi_node_record *recs, size_t n);
 
 #endif

@@ -122,7 +122,7 @@ static int parse_level(struct esx_call *call, enum iscsi_level which, struct lev
 /* A portal exists when the adapter has records of it, a static target names
  * it, or it has settings of its own. */
 static bool portal_known(const struct model *m, const struct iscsi_level_ref *at,
-			 const struct iscsi_record *recs, size_t n)
+			 const struct iscsi_node_record *recs, size_t n)
 {
 	if (model_iscsi_static(m, at->address, at->port, at->name) ||
 	    model_iscsi_portal(m, at->address, at->port, at->name))
@@ -135,7 +135,7 @@ static bool portal_known(const struct model *m, const struct iscsi_level_ref *at
 }
 
 static int level_exists(const struct model *m, const struct level *lv,
-			const struct iscsi_record *recs, size_t n, struct esx_err *err)
+			const struct iscsi_node_record *recs, size_t n, struct esx_err *err)
 {
 	switch (lv->at.level) {
 	case ISCSI_FROM_SENDTARGET:
@@ -158,7 +158,7 @@ static int level_exists(const struct model *m, const struct level *lv,
  * records (none for a static target). */
 static const struct iscsi_sendtarget *portal_parent(const struct model *m,
 						    const struct iscsi_level_ref *at,
-						    const struct iscsi_record *recs, size_t n)
+						    const struct iscsi_node_record *recs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (iscsi_apply_owned(m, &recs[i]) && iscsi_apply_in_scope(m, at, &recs[i]) &&
@@ -173,7 +173,7 @@ static const struct iscsi_sendtarget *portal_parent(const struct model *m,
 /* A parameter esxcli cannot set shows what the records under the level
  * hold (the first that has a value), else ESXi's default. */
 static long long held_value(const struct model *m, const struct iscsi_level_ref *at,
-			    enum iscsi_param p, const struct iscsi_record *recs, size_t n)
+			    enum iscsi_param p, const struct iscsi_node_record *recs, size_t n)
 {
 	long long v;
 
@@ -212,7 +212,7 @@ static int param_get(struct esx_call *call, enum iscsi_level which)
 	const struct iscsi_sendtarget *st = NULL;
 	const struct iscsi_target_portal *tp = NULL;
 	const struct iscsi_settings *own = NULL;
-	struct iscsi_record *recs = NULL;
+	struct iscsi_node_record *recs = NULL;
 	struct iscsi_effective eff;
 	const struct model *m;
 	struct level lv;
@@ -222,7 +222,7 @@ static int param_get(struct esx_call *call, enum iscsi_level which)
 	if (ret == 0)
 		ret = parse_level(call, which, &lv);
 	if (ret == 0)
-		ret = iscsi_records_read(&recs, &n, &call->err);
+		ret = iscsi_node_records_read(&recs, &n, &call->err);
 	if (ret == 0)
 		ret = level_exists(m, &lv, recs, n, &call->err);
 	if (ret < 0)
@@ -401,7 +401,7 @@ static void records_written(struct iscsi_flow *flow, struct iscsi_batch *b)
 /* Queue the new value on every record the change reaches whose value it
  * changes. */
 static int queue_writes(struct param_flow *pf, struct iscsi_batch *b,
-			const struct iscsi_record *recs, size_t n, struct esx_err *err)
+			const struct iscsi_node_record *recs, size_t n, struct esx_err *err)
 {
 	const struct model *now = model_current(pf->base.d);
 	struct model next;
@@ -478,7 +478,7 @@ static int parse_change(struct esx_call *call, enum iscsi_level which, struct pa
 static int param_set(struct esx_call *call, enum iscsi_level which)
 {
 	struct param_flow *pf = NULL;
-	struct iscsi_record *recs = NULL;
+	struct iscsi_node_record *recs = NULL;
 	struct iscsi_batch *b = NULL;
 	struct param_change c;
 	const struct model *m;
@@ -489,7 +489,7 @@ static int param_set(struct esx_call *call, enum iscsi_level which)
 	if (ret == 0)
 		ret = parse_change(call, which, &c);
 	if (ret == 0)
-		ret = iscsi_records_read(&recs, &n, &call->err);
+		ret = iscsi_node_records_read(&recs, &n, &call->err);
 	if (ret == 0)
 		ret = level_exists(m, &c.lv, recs, n, &call->err);
 	if (ret < 0)

@@ -14,7 +14,7 @@
 
 #include "iscsi_apply.h"
 #include "iscsi_node_params.h"
-#include "iscsi_records.h"
+#include "iscsi_node_records.h"
 
 /* ---- the mapping to open-iscsi's keys (usr/idbm.c) ---- */
 
@@ -123,9 +123,9 @@ static const char dump_sendtargets[] =
 
 START_TEST(parse_dump)
 {
-	struct iscsi_record rec = { 0 };
+	struct iscsi_node_record rec = { 0 };
 
-	iscsi_record_parse_dump(dump_sendtargets, &rec);
+	iscsi_node_record_parse_dump(dump_sendtargets, &rec);
 	ck_assert_str_eq(rec.discovery_address, "10.10.1.100");
 	ck_assert_uint_eq(rec.discovery_port, 3260);
 	ck_assert_str_eq(rec.values[ISCSI_P_LOGIN_TIMEOUT], "15");
@@ -139,7 +139,7 @@ START_TEST(parse_dump)
 	ck_assert_str_eq(rec.values[ISCSI_P_DELAYED_ACK], "");
 
 	/* A static record has no parent, whatever it carries. */
-	iscsi_record_parse_dump("node.discovery_address = <empty>\n"
+	iscsi_node_record_parse_dump("node.discovery_address = <empty>\n"
 				"node.discovery_port = 0\n"
 				"node.discovery_type = static\n"
 				"node.conn[0].timeo.login_timeout = 5", &rec);
@@ -193,10 +193,10 @@ static void set_param(struct iscsi_settings *s, enum iscsi_param p, long long v)
 	s->params[p].value = v;
 }
 
-static struct iscsi_record record(const char *target, const char *address, const char *iface,
+static struct iscsi_node_record record(const char *target, const char *address, const char *iface,
 				  const char *parent)
 {
-	struct iscsi_record r;
+	struct iscsi_node_record r;
 
 	memset(&r, 0, sizeof(r));
 	snprintf(r.target, sizeof(r.target), "%s", target);
@@ -214,7 +214,7 @@ static struct iscsi_record record(const char *target, const char *address, const
 enum { R_T1_VMK1, R_T1_VMK2, R_T2_VMK1, R_T2_VMK2, R_STATIC_VMK1, R_STATIC_VMK2, R_FOREIGN,
        NRECS };
 
-static void fixture(struct model *m, struct iscsi_record *recs)
+static void fixture(struct model *m, struct iscsi_node_record *recs)
 {
 	struct iscsi_static_target *t;
 
@@ -240,7 +240,7 @@ static void fixture(struct model *m, struct iscsi_record *recs)
 }
 
 static unsigned reached(const struct model *m, enum iscsi_level level, const char *address,
-			const char *name, enum iscsi_param p, const struct iscsi_record *recs)
+			const char *name, enum iscsi_param p, const struct iscsi_node_record *recs)
 {
 	struct iscsi_level_ref at = { .level = level, .port = 3260 };
 	unsigned mask = 0;
@@ -258,7 +258,7 @@ static unsigned reached(const struct model *m, enum iscsi_level level, const cha
 
 START_TEST(ownership)
 {
-	struct iscsi_record recs[NRECS], other;
+	struct iscsi_node_record recs[NRECS], other;
 	struct model m;
 
 	fixture(&m, recs);
@@ -287,7 +287,7 @@ END_TEST
 START_TEST(reach_of_each_level)
 {
 	const enum iscsi_param lt = ISCSI_P_LOGIN_TIMEOUT;
-	struct iscsi_record recs[NRECS];
+	struct iscsi_node_record recs[NRECS];
 	struct model m;
 	unsigned all = BIT(R_T1_VMK1) | BIT(R_T1_VMK2) | BIT(R_T2_VMK1) | BIT(R_T2_VMK2) |
 		       BIT(R_STATIC_VMK1) | BIT(R_STATIC_VMK2);
@@ -329,13 +329,13 @@ END_TEST
 START_TEST(updates_of_a_record)
 {
 	struct iscsi_node_update up[ISCSI_PARAM_COUNT];
-	struct iscsi_record recs[NRECS];
+	struct iscsi_node_record recs[NRECS];
 	struct model m;
 	size_t n;
 
 	fixture(&m, recs);
 	/* A fresh record from iscsid.conf: everything but what matches. */
-	iscsi_record_parse_dump("node.discovery_address = 10.10.1.100\n"
+	iscsi_node_record_parse_dump("node.discovery_address = 10.10.1.100\n"
 				"node.discovery_port = 3260\n"
 				"node.discovery_type = send_targets\n"
 				"node.session.iscsi.FirstBurstLength = 262144\n"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* open-iscsi's node records with their parameters (iscsi_records.h). */
+/* open-iscsi's node records with their parameters (iscsi_node_records.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -9,7 +9,7 @@
 
 #include <libopeniscsiusr.h>
 
-#include "iscsi_records.h"
+#include "iscsi_node_records.h"
 #include "model.h"
 
 /* One "key = value" line's value into out when its key is key. */
@@ -29,7 +29,7 @@ static bool take(const char *line, size_t len, const char *key, char *out, size_
 	return true;
 }
 
-void iscsi_record_parse_dump(const char *dump, struct iscsi_record *rec)
+void iscsi_node_record_parse_dump(const char *dump, struct iscsi_node_record *rec)
 {
 	char port[16] = "", type[32] = "";
 
@@ -71,7 +71,7 @@ static void canonical(char *address, size_t len)
 		snprintf(address, len, "%s", canon);
 }
 
-static int fill(struct iscsi_node *node, struct iscsi_record *rec, struct esx_err *err)
+static int fill(struct iscsi_node *node, struct iscsi_node_record *rec, struct esx_err *err)
 {
 	const char *dump;
 
@@ -87,17 +87,17 @@ static int fill(struct iscsi_node *node, struct iscsi_record *rec, struct esx_er
 	dump = iscsi_node_dump_config(node, false);
 	if (!dump)
 		return err_set(err, ENOMEM, "out of memory");
-	iscsi_record_parse_dump(dump, rec);
+	iscsi_node_record_parse_dump(dump, rec);
 	free((char *)dump);
 	canonical(rec->address, sizeof(rec->address));
 	canonical(rec->discovery_address, sizeof(rec->discovery_address));
 	return 0;
 }
 
-int iscsi_records_read(struct iscsi_record **out, size_t *count, struct esx_err *err)
+int iscsi_node_records_read(struct iscsi_node_record **out, size_t *count, struct esx_err *err)
 {
 	struct iscsi_state_node_set set;
-	struct iscsi_record *list = NULL;
+	struct iscsi_node_record *list = NULL;
 	int ret = iscsi_state_node_set_read(&set, err);
 
 	*out = NULL;

@@ -6,8 +6,8 @@
  * ESXi's parameters. Read through libopeniscsiusr's dump of a record (it has
  * no getter for single keys); secrets are never asked for.
  */
-#ifndef ESXD_ISCSI_RECORDS_H
-#define ESXD_ISCSI_RECORDS_H
+#ifndef ESXD_ISCSI_NODE_RECORDS_H
+#define ESXD_ISCSI_NODE_RECORDS_H
 
 #include <stddef.h>
 
@@ -15,7 +15,7 @@
 #include "iscsi_node_params.h"
 #include "iscsi_state.h"
 
-struct iscsi_record {
+struct iscsi_node_record {
 	char target[ISCSI_NAME_MAX];
 	char address[ISCSI_STATE_ADDR_MAX];    /* canonical text when it is an address */
 	unsigned port;
@@ -30,10 +30,10 @@ struct iscsi_record {
 
 /* Every node record. *out is allocated (free() it), NULL when there are
  * none. */
-int iscsi_records_read(struct iscsi_record **out, size_t *count, struct esx_err *err);
+int iscsi_node_records_read(struct iscsi_node_record **out, size_t *count, struct esx_err *err);
 
 /* Take the discovery address and port and the parameter values from a
  * record's dump ("key = value" lines; "<empty>" is empty). Pure. */
-void iscsi_record_parse_dump(const char *dump, struct iscsi_record *rec);
+void iscsi_node_record_parse_dump(const char *dump, struct iscsi_node_record *rec);
 
 #endif
