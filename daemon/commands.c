@@ -17,5 +17,6 @@ const struct esx_command_set esx_command_sets[] = {
 	{ iscsi_discovery_commands, iscsi_discovery_namespaces },
 	{ iscsi_networkportal_commands, iscsi_networkportal_namespaces },
 	{ iscsi_session_commands, iscsi_session_namespaces },
+	{ iscsi_param_commands, iscsi_param_namespaces },
 	{ NULL, NULL },
 };

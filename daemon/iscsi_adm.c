@@ -10,7 +10,7 @@
 
 #include "iscsi_adm.h"
 
-#define MAX_ARGS 48
+#define MAX_ARGS 96   /* enough for iscsi_adm_node_update_pairs at its most */
 
 const char *iscsi_adm_iscsiadm_path(void)
 {
@@ -79,9 +79,16 @@ int iscsi_adm_iface_delete(struct iscsi_batch *b, const char *iface, void *tag)
 int iscsi_adm_node_new(struct iscsi_batch *b, const char *target, const char *portal,
 		       const char *iface, void *tag)
 {
-	const char *args[] = { "-m", "node", "-T", target, "-p", portal, "-I", iface, "-o", "new",
-			       NULL };
+	char with_tpgt[96];
+	const char *args[] = { "-m", "node", "-T", target, "-p", with_tpgt, "-I", iface, "-o",
+			       "new", NULL };
 
+	/* A record without a portal group tag is written the old way, one
+	 * file per target and portal whatever the iface (usr/idbm.c): the
+	 * record through a second iface would replace the first's. The
+	 * target tells the real tag at login; iscsid takes it from there. */
+	if ((size_t)snprintf(with_tpgt, sizeof(with_tpgt), "%s,1", portal) >= sizeof(with_tpgt))
+		return -E2BIG;
 	return queue(b, ISCSI_ADM_QUICK_MS, 0, tag, args);
 }
 
@@ -101,6 +108,37 @@ int iscsi_adm_node_update(struct iscsi_batch *b, const char *target, const char 
 	const char *args[] = { "-m", "node", "-T", target, "-p", portal, "-I", iface,
 			       "-o", "update", "-n", key, "-v", value, NULL };
 
+	return queue(b, ISCSI_ADM_QUICK_MS, 0, tag, args);
+}
+
+int iscsi_adm_node_update_pairs(struct iscsi_batch *b, const char *target, const char *portal,
+				const char *iface, const char *const *keys,
+				const char *const *values, size_t n, void *tag)
+{
+	const char *args[MAX_ARGS];
+	size_t k = 0;
+
+	if (n == 0 || n > ISCSI_ADM_PAIRS_MAX)
+		return -EINVAL;
+	args[k++] = "-m";
+	args[k++] = "node";
+	args[k++] = "-T";
+	args[k++] = target;
+	args[k++] = "-p";
+	args[k++] = portal;
+	args[k++] = "-I";
+	args[k++] = iface;
+	args[k++] = "-o";
+	args[k++] = "update";
+	for (size_t i = 0; i < n; i++) {
+		if (k + 5 >= MAX_ARGS)
+			return -E2BIG;
+		args[k++] = "-n";
+		args[k++] = keys[i];
+		args[k++] = "-v";
+		args[k++] = values[i];
+	}
+	args[k] = NULL;
 	return queue(b, ISCSI_ADM_QUICK_MS, 0, tag, args);
 }
 

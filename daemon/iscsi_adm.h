@@ -41,13 +41,22 @@ int iscsi_adm_iface_update(struct iscsi_batch *b, const char *iface, const char 
 			   const char *value, void *tag);
 int iscsi_adm_iface_delete(struct iscsi_batch *b, const char *iface, void *tag);
 
-/* node records: one, or every one reached through iface. */
+/* node records: one, or every one reached through iface. A new record
+ * gets portal group tag 1 (portal "ADDR:PORT,1"): open-iscsi keeps one
+ * record per target and portal only when the tag is known. */
 int iscsi_adm_node_new(struct iscsi_batch *b, const char *target, const char *portal,
 		       const char *iface, void *tag);
 int iscsi_adm_node_update_iface(struct iscsi_batch *b, const char *iface, const char *key,
 				const char *value, void *tag);
 int iscsi_adm_node_update(struct iscsi_batch *b, const char *target, const char *portal,
 			  const char *iface, const char *key, const char *value, void *tag);
+/* Several keys of one record in one call: iscsiadm checks them all, then
+ * writes the record once. keys[i] gets values[i]; n at most
+ * ISCSI_ADM_PAIRS_MAX. */
+#define ISCSI_ADM_PAIRS_MAX 19
+int iscsi_adm_node_update_pairs(struct iscsi_batch *b, const char *target, const char *portal,
+				const char *iface, const char *const *keys,
+				const char *const *values, size_t n, void *tag);
 int iscsi_adm_node_delete_iface(struct iscsi_batch *b, const char *iface, void *tag);
 
 /* SendTargets discovery of portal through ifaces (none: the default

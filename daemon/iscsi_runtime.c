@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "iscsi_adm.h"
 #include "iscsi_batch.h"
+#include "iscsi_param_sync.h"
 #include "iscsi_runtime.h"
 #include "iscsi_state.h"
 #include "iscsi_topology.h"
@@ -291,6 +292,28 @@ int iscsi_runtime_usable_bindings(struct iscsi_runtime *rt, const struct model *
 	return ret;
 }
 
+/* ---- iSCSI parameters on the node records ------------------------------- */
+
+/* Give every record the adapter owns the stored parameters it lacks
+ * (records a discovery just made start from iscsid.conf), and tell the
+ * reconciler which portals they reach (DelayedAck). Queued on b, or with
+ * b NULL run in the background. */
+static void queue_record_settings(struct iscsi_runtime *rt, struct iscsi_batch *b,
+				  const struct model *m)
+{
+	struct iscsi_batch *own = b ? NULL : iscsi_batch_new(rt->d->loop, 1, false, 0);
+	struct esx_err err = { 0 };
+
+	if (!m->iscsi.enabled || (!b && !own)) {
+		iscsi_batch_free(own);
+		return;
+	}
+	if (iscsi_param_sync_queue(rt->d, b ? b : own, m, &err) < 0)
+		log_warn("iSCSI parameters not applied to the node records: %s", err.text);
+	if (own)
+		iscsi_runtime_background(rt, own, "applying the stored iSCSI parameters");
+}
+
 /* ---- discovery ------------------------------------------------------------ */
 
 const struct iscsi_discovery_status *iscsi_runtime_discovery(const struct iscsi_runtime *rt)
@@ -411,6 +434,7 @@ static void rediscovery_done(struct iscsi_batch *b, void *data)
 	startup = iscsi_batch_new(rt->d->loop, 1, false, 0);
 	if (startup && m) {
 		queue_all_startups(startup, m, &rt->rediscovery_ifaces);
+		queue_record_settings(rt, startup, m);
 		iscsi_runtime_background(rt, startup, "setting node.startup after rediscovery");
 	} else {
 		iscsi_batch_free(startup);
@@ -478,7 +502,7 @@ fail:
 
 /* ---- rescans ------------------------------------------------------------- */
 
-enum rescan_phase { PHASE_DISCOVERY, PHASE_RECORDS, PHASE_LOGIN };
+enum rescan_phase { PHASE_DISCOVERY, PHASE_RECORDS, PHASE_SETTINGS, PHASE_LOGIN };
 
 struct login_tag {
 	char target[ISCSI_NAME_MAX];
@@ -564,7 +588,7 @@ static void rescan_batch_done(struct iscsi_batch *b, void *data)
 		/* What `discovery status get` shows too. */
 		status_replace(rs->rt, lines, n);
 		rs->rt->disc.finished = time(NULL);
-	} else if (rs->phase == PHASE_RECORDS) {
+	} else if (rs->phase == PHASE_RECORDS || rs->phase == PHASE_SETTINGS) {
 		for (size_t i = 0; i < iscsi_batch_count(b); i++) {
 			const struct iscsi_batch_item *item = iscsi_batch_item(b, i);
 
@@ -773,6 +797,8 @@ static void rescan_next(struct iscsi_rescan *rs)
 			ret = queue_discoveries(b, &rs->m, &rs->usable, &rs->portals);
 		else if (rs->phase == PHASE_RECORDS)
 			ret = queue_records(rs, b);
+		else if (rs->phase == PHASE_SETTINGS)
+			queue_record_settings(rs->rt, b, &rs->m);
 		else
 			ret = queue_logins(rs, b);
 		if (ret < 0) {
@@ -862,8 +888,10 @@ int iscsi_runtime_new(struct esxd *d, struct iscsi_runtime **out, struct esx_err
 	rt->d = d;
 	if (d->reconciler)
 		reconcile_set_pass_hook(d->reconciler, on_reconcile_pass, rt);
-	if (d->model)
+	if (d->model) {
 		follow_compliance(rt, d->model, true);
+		queue_record_settings(rt, NULL, d->model);
+	}
 	*out = rt;
 	return 0;
 }

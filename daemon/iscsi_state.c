@@ -166,50 +166,62 @@ bool iscsi_session_logged_in(const struct iscsi_session_info *s)
 	return strcmp(s->state, "LOGGED_IN") == 0;
 }
 
+int iscsi_state_node_set_read(struct iscsi_state_node_set *set, struct esx_err *err)
+{
+	int rc;
+
+	memset(set, 0, sizeof(*set));
+	if (!exists(NODE_DIR))
+		return 0;
+	set->ctx = context_new(err);
+	if (!set->ctx)
+		return -ENOMEM;
+	rc = iscsi_nodes_get(set->ctx, &set->nodes, &set->n);
+	if (rc != LIBISCSI_OK) {
+		iscsi_state_node_set_free(set);
+		return err_set(err, EIO, "Unable to read the iSCSI node records: %s",
+			       iscsi_strerror(rc));
+	}
+	return 0;
+}
+
+void iscsi_state_node_set_free(struct iscsi_state_node_set *set)
+{
+	if (set->nodes)
+		iscsi_nodes_free(set->nodes, set->n);
+	if (set->ctx)
+		iscsi_context_free(set->ctx);
+	memset(set, 0, sizeof(*set));
+}
+
 int iscsi_state_nodes(struct iscsi_node_info **out, size_t *count, struct esx_err *err)
 {
-	struct iscsi_context *ctx = NULL;
-	struct iscsi_node **nodes = NULL;
+	struct iscsi_state_node_set set;
 	struct iscsi_node_info *list = NULL;
-	uint32_t n = 0;
-	int ret = 0, rc;
+	int ret = iscsi_state_node_set_read(&set, err);
 
 	*out = NULL;
 	*count = 0;
-	if (!exists(NODE_DIR))
-		return 0;
-	ctx = context_new(err);
-	if (!ctx)
-		return -ENOMEM;
-	rc = iscsi_nodes_get(ctx, &nodes, &n);
-	if (rc != LIBISCSI_OK) {
-		ret = err_set(err, EIO, "Unable to read the iSCSI node records: %s",
-			      iscsi_strerror(rc));
+	if (ret < 0 || set.n == 0)
+		goto out;
+	list = calloc(set.n, sizeof(*list));
+	if (!list) {
+		ret = err_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	if (n) {
-		list = calloc(n, sizeof(*list));
-		if (!list) {
-			ret = err_set(err, ENOMEM, "out of memory");
-			goto out;
-		}
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		copy(list[i].target, sizeof(list[i].target), iscsi_node_target_name_get(nodes[i]));
-		copy(list[i].address, sizeof(list[i].address),
-		     iscsi_node_conn_address_get(nodes[i]));
-		list[i].port = iscsi_node_conn_port_get(nodes[i]);
-		list[i].tpgt = iscsi_node_tpgt_get(nodes[i]);
-		copy(list[i].iface, sizeof(list[i].iface), iscsi_node_iface_name_get(nodes[i]));
+	for (uint32_t i = 0; i < set.n; i++) {
+		struct iscsi_node *node = set.nodes[i];
+
+		copy(list[i].target, sizeof(list[i].target), iscsi_node_target_name_get(node));
+		copy(list[i].address, sizeof(list[i].address), iscsi_node_conn_address_get(node));
+		list[i].port = iscsi_node_conn_port_get(node);
+		list[i].tpgt = iscsi_node_tpgt_get(node);
+		copy(list[i].iface, sizeof(list[i].iface), iscsi_node_iface_name_get(node));
 	}
 	*out = list;
-	*count = n;
-	list = NULL;
+	*count = set.n;
 out:
-	free(list);
-	if (nodes)
-		iscsi_nodes_free(nodes, n);
-	iscsi_context_free(ctx);
+	iscsi_state_node_set_free(&set);
 	return ret;
 }
 

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "errors.h"
 #include "iqn.h"
@@ -52,6 +53,20 @@ struct iscsi_node_info {
 
 /* Every node record. *out is allocated (free() it). */
 int iscsi_state_nodes(struct iscsi_node_info **out, size_t *count, struct esx_err *err);
+
+/* libopeniscsiusr's own node objects, for readers that need more than
+ * iscsi_node_info (its messages go to the daemon's log). */
+struct iscsi_context;
+struct iscsi_node;
+struct iscsi_state_node_set {
+	struct iscsi_context *ctx;
+	struct iscsi_node **nodes;
+	uint32_t n;
+};
+/* Read every node record: 0 (set->n may be 0), or an error with set
+ * empty. Free with iscsi_state_node_set_free. */
+int iscsi_state_node_set_read(struct iscsi_state_node_set *set, struct esx_err *err);
+void iscsi_state_node_set_free(struct iscsi_state_node_set *set);
 
 /* Whether an iface record named name exists. 0 and *exists, or an error. */
 int iscsi_state_iface_exists(const char *name, bool *exists, struct esx_err *err);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "iscsi_settings.h"
 #include "netplan.h"
 
 static const struct uplink_state *find_link(const struct uplink_state *links, size_t n,
@@ -277,5 +279,177 @@ int plan_build(const struct model *m, const struct uplink_state *links, size_t n
 	return 0;
 fail:
 	plan_free(out);
+	return ret;
+}
+
+/* ---- iSCSI's DelayedAck ------------------------------------------------ */
+
+/* Whether addr lies in net/len (one family). */
+static bool in_subnet(const char *addr, const char *net, unsigned len, bool v6)
+{
+	unsigned char a[16], n[16];
+	int family = v6 ? AF_INET6 : AF_INET;
+
+	if (len > (v6 ? 128u : 32u) || inet_pton(family, addr, a) != 1 ||
+	    inet_pton(family, net, n) != 1)
+		return false;
+	for (unsigned bit = 0; bit < len; bit++) {
+		unsigned char mask = (unsigned char)(0x80u >> (bit % 8));
+
+		if ((a[bit / 8] & mask) != (n[bit / 8] & mask))
+			return false;
+	}
+	return true;
+}
+
+/* The DelayedAck wanted toward one address. */
+struct ack_address {
+	char address[MODEL_ADDR_MAX];
+	bool delayed_ack;
+};
+
+static int note_address(struct ack_address **list, size_t *n, const char *address,
+			bool delayed_ack)
+{
+	struct ack_address *grown;
+
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*list)[i].address, address) == 0) {
+			(*list)[i].delayed_ack &= delayed_ack;
+			return 0;
+		}
+	}
+	grown = realloc(*list, (*n + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	*list = grown;
+	snprintf(grown[*n].address, sizeof(grown[*n].address), "%s", address);
+	grown[*n].delayed_ack = delayed_ack;
+	(*n)++;
+	return 0;
+}
+
+static bool delayed_ack_of(const struct model *m, const struct iscsi_sendtarget *st,
+			   const struct iscsi_target_portal *tp)
+{
+	struct iscsi_effective eff;
+	bool on;
+
+	iscsi_settings_resolve(m, st, tp, &eff);
+	on = eff.params[ISCSI_P_DELAYED_ACK] != 0;
+	explicit_bzero(&eff, sizeof(eff));
+	return on;
+}
+
+static bool listed(const struct plan_portal *portals, size_t n, const char *address,
+		   unsigned port, const char *target)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(portals[i].address, address) == 0 && portals[i].port == port &&
+		    strcasecmp(portals[i].target, target) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int note_portals(const struct model *m, const struct plan_portal *portals, size_t n,
+			struct ack_address **list, size_t *count)
+{
+	int ret = 0;
+
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		const struct plan_portal *pp = &portals[i];
+		const struct iscsi_sendtarget *st =
+			iscsi_settings_parent(m, pp->parent_address, pp->parent_port);
+
+		ret = note_address(list, count, pp->address,
+				   delayed_ack_of(m, st, model_iscsi_portal(m, pp->address, pp->port,
+									    pp->target)));
+	}
+	/* Static targets and portals with settings may have no records yet. */
+	for (size_t i = 0; ret == 0 && i < m->iscsi.nstatics; i++) {
+		const struct iscsi_static_target *t = &m->iscsi.statics[i];
+
+		if (!listed(portals, n, t->address, t->port, t->name))
+			ret = note_address(list, count, t->address,
+					   delayed_ack_of(m, NULL, model_iscsi_portal(m, t->address,
+										      t->port,
+										      t->name)));
+	}
+	for (size_t i = 0; ret == 0 && i < m->iscsi.nportals; i++) {
+		const struct iscsi_target_portal *tp = &m->iscsi.portals[i];
+
+		if (!listed(portals, n, tp->address, tp->port, tp->name))
+			ret = note_address(list, count, tp->address, delayed_ack_of(m, NULL, tp));
+	}
+	return ret;
+}
+
+/* A route to address alone in p's table, the way the table reaches it now
+ * (its subnet, else its gateway); none when the vmk cannot reach it. */
+static int add_host_route(struct plan_vmk *p, const char *address, bool quickack)
+{
+	bool v6 = strchr(address, ':') != NULL;
+	unsigned full = v6 ? 128 : 32;
+	struct plan_route like = { 0 }, *r;
+	bool found = false;
+
+	for (size_t i = 0; i < p->nroutes; i++) {
+		r = &p->routes[i];
+		if (r->ipv6 != v6)
+			continue;
+		if (r->dst[0] && !r->gateway[0] && in_subnet(address, r->dst, r->dst_len, v6)) {
+			if (r->dst_len == full) {
+				r->quickack = quickack;
+				return 0;
+			}
+			like = *r;
+			found = true;
+			break;
+		}
+		if (!r->dst[0] && r->gateway[0] && !found) {
+			like = *r;
+			found = true;
+		}
+	}
+	if (!found)
+		return 0;
+	r = add_route(&p->routes, &p->nroutes);
+	if (!r)
+		return -ENOMEM;
+	*r = like;
+	snprintf(r->dst, sizeof(r->dst), "%s", address);
+	r->dst_len = full;
+	r->quickack = quickack;
+	return 0;
+}
+
+int plan_delayed_ack(const struct model *m, const struct plan_portal *portals, size_t n,
+		     struct plan *p)
+{
+	struct ack_address *addresses = NULL;
+	size_t naddresses = 0;
+	bool adapter;
+	int ret;
+
+	if (!m->iscsi.enabled)
+		return 0;
+	adapter = delayed_ack_of(m, NULL, NULL);
+	ret = note_portals(m, portals, n, &addresses, &naddresses);
+	for (size_t v = 0; ret == 0 && v < p->nvmks; v++) {
+		struct plan_vmk *vmk = &p->vmks[v];
+		size_t own = vmk->nroutes;
+
+		if (m->iscsi.nbindings && !model_iscsi_binding(m, vmk->name))
+			continue;
+		for (size_t i = 0; i < own; i++)
+			vmk->routes[i].quickack = !adapter;
+		for (size_t i = 0; ret == 0 && i < naddresses; i++) {
+			if (addresses[i].delayed_ack != adapter)
+				ret = add_host_route(vmk, addresses[i].address,
+						     !addresses[i].delayed_ack);
+		}
+	}
+	free(addresses);
 	return ret;
 }

@@ -38,6 +38,7 @@ struct plan_route {
 	char dev[MODEL_IFNAME_MAX];   /* the vmk whose subnet holds the gateway,
 				       * "" to let the kernel choose */
 	bool ipv6;
+	bool quickack;                /* ACK at once: iSCSI's DelayedAck off */
 };
 
 struct plan_vmk {
@@ -81,6 +82,29 @@ typedef const char *(*plan_current_fn)(const char *vmk, void *data);
 int plan_build(const struct model *m, const struct uplink_state *links, size_t nlinks,
 	       plan_current_fn current, void *data, struct plan *out);
 void plan_free(struct plan *p);
+
+/* A target portal the iSCSI adapter has node records for: the target, and
+ * the sendtarget that discovered it ("" for a static one), which is where
+ * its DelayedAck is inherited from. */
+struct plan_portal {
+	char address[MODEL_ADDR_MAX];
+	unsigned port;
+	char target[ISCSI_NAME_MAX];
+	char parent_address[MODEL_ADDR_MAX];
+	unsigned parent_port;
+};
+
+/* ESXi's DelayedAck on the routes of the vmks iSCSI goes through (the bound
+ * vmks; every vmk when none is bound): the adapter's value as quickack on
+ * each such vmk's routes, and where a portal's own value differs, a host
+ * route to its address in the vmk's table (through the vmk's subnet, else
+ * its gateway) with its value. Targets at one address that disagree: off
+ * (quickack) wins, as the one that asked for it would otherwise not get it.
+ * The portals: those given (from the node records), the static targets and
+ * the target portals with settings of their own. Nothing when software
+ * iSCSI is disabled. 0 or -ENOMEM. */
+int plan_delayed_ack(const struct model *m, const struct plan_portal *portals, size_t n,
+		     struct plan *p);
 
 /* Network address and broadcast of addr/prefix (IPv4), as text. */
 int plan_ipv4_network(const char *addr, unsigned prefix, char *net, size_t net_len,

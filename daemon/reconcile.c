@@ -61,6 +61,8 @@ struct reconciler {
 	struct loop_timer again;      /* a pass scheduled by an event */
 	reconcile_hook_fn hook;       /* told after every pass */
 	void *hook_data;
+	struct plan_portal *portals;  /* iSCSI's, for DelayedAck */
+	size_t nportals;
 };
 
 /* ---- where vmks sit -------------------------------------------------- */
@@ -386,6 +388,7 @@ static int ensure_routes_and_rules(struct reconciler *r, const struct plan_vmk *
 			.family = pr->ipv6 ? AF_INET6 : AF_INET,
 			.table = p->table,
 			.ifindex = ifindex,
+			.quickack = pr->quickack,
 		};
 
 		if (pr->dst[0])
@@ -768,6 +771,41 @@ void reconcile_set_pass_hook(struct reconciler *r, reconcile_hook_fn fn, void *d
 	r->hook_data = data;
 }
 
+static bool same_portals(const struct plan_portal *a, const struct plan_portal *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(a[i].address, b[i].address) != 0 || a[i].port != b[i].port ||
+		    strcmp(a[i].target, b[i].target) != 0 ||
+		    strcmp(a[i].parent_address, b[i].parent_address) != 0 ||
+		    a[i].parent_port != b[i].parent_port)
+			return false;
+	}
+	return true;
+}
+
+static void schedule(struct reconciler *r);
+
+void reconcile_set_iscsi_portals(struct reconciler *r, const struct plan_portal *portals,
+				 size_t n)
+{
+	struct plan_portal *copy = NULL;
+
+	if (n == r->nportals && same_portals(portals, r->portals, n))
+		return;
+	if (n) {
+		copy = calloc(n, sizeof(*copy));
+		if (!copy) {
+			log_err("out of memory keeping the iSCSI portals for DelayedAck");
+			return;
+		}
+		memcpy(copy, portals, n * sizeof(*copy));
+	}
+	free(r->portals);
+	r->portals = copy;
+	r->nportals = n;
+	schedule(r);
+}
+
 static int reconcile_pass(struct reconciler *r, const struct model *m, struct esx_err *err);
 
 int reconcile(struct reconciler *r, const struct model *m, struct esx_err *err)
@@ -794,6 +832,12 @@ static int reconcile_pass(struct reconciler *r, const struct model *m, struct es
 	if (ret < 0)
 		return err_set(err, ret, "Unable to plan the network configuration: %s",
 			       strerror(-ret));
+	ret = plan_delayed_ack(m, r->portals, r->nportals, &plan);
+	if (ret < 0) {
+		plan_free(&plan);
+		return err_set(err, ret, "Unable to plan the network configuration: %s",
+			       strerror(-ret));
+	}
 	ret = apply_vswitch_mtu(r, m, err);
 	for (size_t i = 0; ret == 0 && i < plan.vmk_uplinks.len; i++) {
 		ret = save_sysctls(r, plan.vmk_uplinks.items[i], err);
@@ -923,5 +967,6 @@ void reconciler_free(struct reconciler *r)
 	if (r->nl)
 		net_nl_close(r->nl);
 	free(r->placed);
+	free(r->portals);
 	free(r);
 }

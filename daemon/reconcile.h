@@ -11,6 +11,8 @@
 #ifndef ESXD_RECONCILE_H
 #define ESXD_RECONCILE_H
 
+#include <stddef.h>
+
 #include "errors.h"
 #include "model.h"
 
@@ -30,6 +32,13 @@ int reconcile(struct reconciler *r, const struct model *m, struct esx_err *err);
  * port bindings, hangs here. One hook; fn NULL removes it. */
 typedef void (*reconcile_hook_fn)(const struct model *m, int ret, void *data);
 void reconcile_set_pass_hook(struct reconciler *r, reconcile_hook_fn fn, void *data);
+
+/* The target portals the iSCSI adapter has node records for, which the
+ * plan needs for DelayedAck (plan_delayed_ack): copied; a pass is scheduled
+ * when they changed. */
+struct plan_portal;
+void reconcile_set_iscsi_portals(struct reconciler *r, const struct plan_portal *portals,
+				 size_t n);
 
 /* The uplink a vmk's macvlan sits on now, or "" (for list commands). */
 const char *reconcile_vmk_uplink(const struct reconciler *r, const char *vmk);

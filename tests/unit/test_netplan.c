@@ -245,6 +245,162 @@ START_TEST(build_plan)
 }
 END_TEST
 
+/* ---- iSCSI's DelayedAck as quickack ---- */
+
+static struct vmk *add_vmk(struct model *m, const char *name, const char *address,
+			   const char *gateway, unsigned table)
+{
+	struct vmk *v = model_add_vmk(m);
+
+	ck_assert_ptr_nonnull(v);
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	snprintf(v->portgroup, sizeof(v->portgroup), "pg-%s", name);
+	v->enabled = true;
+	v->ipv4_type = IPV4_STATIC;
+	snprintf(v->ipv4_address, sizeof(v->ipv4_address), "%s", address);
+	v->ipv4_prefix = 24;
+	snprintf(v->ipv4_gateway, sizeof(v->ipv4_gateway), "%s", gateway);
+	v->table = table;
+	return v;
+}
+
+static const struct plan_route *route_to(const struct plan_vmk *p, const char *dst,
+					 unsigned len)
+{
+	for (size_t i = 0; i < p->nroutes; i++) {
+		if (strcmp(p->routes[i].dst, dst) == 0 && p->routes[i].dst_len == len)
+			return &p->routes[i];
+	}
+	return NULL;
+}
+
+static void set_delayed_ack(struct iscsi_settings *s, bool on)
+{
+	s->params[ISCSI_P_DELAYED_ACK].set = true;
+	s->params[ISCSI_P_DELAYED_ACK].value = on;
+}
+
+START_TEST(delayed_ack)
+{
+	struct plan_portal portals[2];
+	struct iscsi_sendtarget *st;
+	struct iscsi_target_portal *tp;
+	struct model m = { 0 };
+	const struct plan_route *r;
+	struct plan p;
+
+	set_links(true, true, true);
+	model_iscsi_defaults(&m.iscsi);
+	m.iscsi.enabled = true;
+	/* vmk1 and vmk2 bound; vmk3 (management) not; vmk2 has a gateway. */
+	add_vmk(&m, "vmk1", "10.10.1.11", "", 10000);
+	add_vmk(&m, "vmk2", "10.10.1.12", "10.10.1.1", 10001);
+	add_vmk(&m, "vmk3", "192.168.0.5", "", 10002);
+	snprintf(model_iscsi_add_binding(&m)->vmk, MODEL_IFNAME_MAX, "vmk1");
+	snprintf(model_iscsi_add_binding(&m)->vmk, MODEL_IFNAME_MAX, "vmk2");
+	st = model_iscsi_add_sendtarget(&m);
+	snprintf(st->address, sizeof(st->address), "10.10.1.100");
+	st->port = 3260;
+	/* Records: array1 at 10.10.1.100 (from st), array2 at 10.10.2.100
+	 * (static, reached through vmk2's gateway only). */
+	memset(portals, 0, sizeof(portals));
+	snprintf(portals[0].address, sizeof(portals[0].address), "10.10.1.100");
+	portals[0].port = 3260;
+	snprintf(portals[0].target, sizeof(portals[0].target), "iqn.2024-01.lab:array1");
+	snprintf(portals[0].parent_address, sizeof(portals[0].parent_address), "10.10.1.100");
+	portals[0].parent_port = 3260;
+	snprintf(portals[1].address, sizeof(portals[1].address), "10.10.2.100");
+	portals[1].port = 3260;
+	snprintf(portals[1].target, sizeof(portals[1].target), "iqn.2024-01.lab:array2");
+
+	/* ESXi's default (DelayedAck on): no quickack anywhere. */
+	ck_assert_int_eq(plan_build(&m, links, 3, NULL, NULL, &p), 0);
+	ck_assert_int_eq(plan_delayed_ack(&m, portals, 2, &p), 0);
+	for (size_t v = 0; v < p.nvmks; v++)
+		for (size_t i = 0; i < p.vmks[v].nroutes; i++)
+			ck_assert(!p.vmks[v].routes[i].quickack);
+	ck_assert_int_eq(p.vmks[0].nroutes, 1);
+	plan_free(&p);
+
+	/* Off at the adapter: quickack on the bound vmks' routes only. */
+	set_delayed_ack(&m.iscsi.settings, false);
+	ck_assert_int_eq(plan_build(&m, links, 3, NULL, NULL, &p), 0);
+	ck_assert_int_eq(plan_delayed_ack(&m, portals, 2, &p), 0);
+	ck_assert(route_to(&p.vmks[0], "10.10.1.0", 24)->quickack);
+	ck_assert(route_to(&p.vmks[1], "10.10.1.0", 24)->quickack);
+	ck_assert(route_to(&p.vmks[1], "", 0)->quickack);
+	ck_assert(!route_to(&p.vmks[2], "192.168.0.0", 24)->quickack);
+	ck_assert_int_eq(p.vmks[0].nroutes, 1);
+	ck_assert_int_eq(p.vmks[1].nroutes, 2);
+	plan_free(&p);
+
+	/* Back on for the sendtarget: a host route to its portal without
+	 * quickack in each bound vmk's table, through the subnet. */
+	set_delayed_ack(&st->settings, true);
+	ck_assert_int_eq(plan_build(&m, links, 3, NULL, NULL, &p), 0);
+	ck_assert_int_eq(plan_delayed_ack(&m, portals, 2, &p), 0);
+	for (size_t v = 0; v < 2; v++) {
+		r = route_to(&p.vmks[v], "10.10.1.100", 32);
+		ck_assert_ptr_nonnull(r);
+		ck_assert(!r->quickack);
+		ck_assert_str_eq(r->gateway, "");
+		ck_assert_str_eq(r->src, v == 0 ? "10.10.1.11" : "10.10.1.12");
+		ck_assert(route_to(&p.vmks[v], "10.10.1.0", 24)->quickack);
+	}
+	ck_assert_ptr_null(route_to(&p.vmks[2], "10.10.1.100", 32));
+	plan_free(&p);
+
+	/* DelayedAck at the adapter again; off for the static portal only:
+	 * vmk2 reaches it through its gateway, vmk1 not at all. */
+	m.iscsi.settings.params[ISCSI_P_DELAYED_ACK].set = false;
+	st->settings.params[ISCSI_P_DELAYED_ACK].set = false;
+	tp = model_iscsi_add_portal(&m);
+	snprintf(tp->address, sizeof(tp->address), "10.10.2.100");
+	tp->port = 3260;
+	snprintf(tp->name, sizeof(tp->name), "iqn.2024-01.lab:array2");
+	set_delayed_ack(&tp->settings, false);
+	ck_assert_int_eq(plan_build(&m, links, 3, NULL, NULL, &p), 0);
+	ck_assert_int_eq(plan_delayed_ack(&m, portals, 2, &p), 0);
+	ck_assert_ptr_null(route_to(&p.vmks[0], "10.10.2.100", 32));
+	r = route_to(&p.vmks[1], "10.10.2.100", 32);
+	ck_assert_ptr_nonnull(r);
+	ck_assert(r->quickack);
+	ck_assert_str_eq(r->gateway, "10.10.1.1");
+	ck_assert(!route_to(&p.vmks[1], "10.10.1.0", 24)->quickack);
+	ck_assert(!route_to(&p.vmks[1], "", 0)->quickack);
+	plan_free(&p);
+
+	/* Two targets at one address that disagree: off wins. */
+	snprintf(portals[0].address, sizeof(portals[0].address), "10.10.2.100");
+	snprintf(portals[0].target, sizeof(portals[0].target), "iqn.2024-01.lab:array1");
+	portals[0].parent_address[0] = '\0';
+	portals[0].parent_port = 0;
+	ck_assert_int_eq(plan_build(&m, links, 3, NULL, NULL, &p), 0);
+	ck_assert_int_eq(plan_delayed_ack(&m, portals, 2, &p), 0);
+	ck_assert(route_to(&p.vmks[1], "10.10.2.100", 32)->quickack);
+	plan_free(&p);
+
+	/* Software iSCSI disabled: nothing. */
+	m.iscsi.enabled = false;
+	set_delayed_ack(&m.iscsi.settings, false);
+	ck_assert_int_eq(plan_build(&m, links, 3, NULL, NULL, &p), 0);
+	ck_assert_int_eq(plan_delayed_ack(&m, portals, 2, &p), 0);
+	ck_assert(!route_to(&p.vmks[0], "10.10.1.0", 24)->quickack);
+	ck_assert_int_eq(p.vmks[1].nroutes, 2);
+	plan_free(&p);
+
+	/* Without bindings every vmk carries iSCSI. */
+	m.iscsi.enabled = true;
+	model_iscsi_remove_binding(&m, "vmk1");
+	model_iscsi_remove_binding(&m, "vmk2");
+	ck_assert_int_eq(plan_build(&m, links, 3, NULL, NULL, &p), 0);
+	ck_assert_int_eq(plan_delayed_ack(&m, NULL, 0, &p), 0);
+	ck_assert(route_to(&p.vmks[2], "192.168.0.0", 24)->quickack);
+	plan_free(&p);
+	model_free(&m);
+}
+END_TEST
+
 static Suite *netplan_suite(void)
 {
 	Suite *s = suite_create("netplan");
@@ -259,6 +415,7 @@ static Suite *netplan_suite(void)
 	tcase_add_test(tc, current_outside_the_order_moves);
 	tcase_add_test(tc, ipv4_network);
 	tcase_add_test(tc, build_plan);
+	tcase_add_test(tc, delayed_ack);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* open-iscsi's node records with their parameters (iscsi_node_records.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libopeniscsiusr.h>
+
+#include "iscsi_node_records.h"
+#include "model.h"
+
+/* One "key = value" line's value into out when its key is key. */
+static bool take(const char *line, size_t len, const char *key, char *out, size_t out_len)
+{
+	size_t klen = strlen(key);
+	const char *value;
+	size_t vlen;
+
+	if (len < klen + 3 || strncmp(line, key, klen) != 0 || strncmp(line + klen, " = ", 3) != 0)
+		return false;
+	value = line + klen + 3;
+	vlen = len - klen - 3;
+	if (vlen == strlen("<empty>") && strncmp(value, "<empty>", vlen) == 0)
+		vlen = 0;
+	snprintf(out, out_len, "%.*s", (int)(vlen < out_len ? vlen : out_len - 1), value);
+	return true;
+}
+
+void iscsi_node_record_parse_dump(const char *dump, struct iscsi_node_record *rec)
+{
+	char port[16] = "", type[32] = "";
+
+	rec->discovery_address[0] = '\0';
+	rec->discovery_port = 0;
+	memset(rec->values, 0, sizeof(rec->values));
+	while (dump && *dump) {
+		const char *end = strchr(dump, '\n');
+		size_t len = end ? (size_t)(end - dump) : strlen(dump);
+		bool found = take(dump, len, "node.discovery_address", rec->discovery_address,
+				  sizeof(rec->discovery_address)) ||
+			     take(dump, len, "node.discovery_port", port, sizeof(port)) ||
+			     take(dump, len, "node.discovery_type", type, sizeof(type));
+
+		for (int p = 0; !found && p < ISCSI_PARAM_COUNT; p++) {
+			const char *key = iscsi_node_key(p);
+
+			found = key && take(dump, len, key, rec->values[p], sizeof(rec->values[p]));
+		}
+		dump = end ? end + 1 : dump + len;
+	}
+	rec->discovery_port = (unsigned)strtoul(port, NULL, 10);
+	/* A record made by hand or from firmware has no parent sendtarget,
+	 * whatever address it carries. */
+	if (strcmp(type, "send_targets") != 0) {
+		rec->discovery_address[0] = '\0';
+		rec->discovery_port = 0;
+	}
+}
+
+/* IPv6 addresses are written as given: compare them as the model does. */
+static void canonical(char *address, size_t len)
+{
+	char canon[MODEL_ADDR_MAX];
+	unsigned port;
+
+	if (address[0] && model_portal_parse(address, 1, canon, &port) == 0 &&
+	    strchr(address, ']') == NULL)
+		snprintf(address, len, "%s", canon);
+}
+
+static int fill(struct iscsi_node *node, struct iscsi_node_record *rec, struct esx_err *err)
+{
+	const char *dump;
+
+	memset(rec, 0, sizeof(*rec));
+	snprintf(rec->target, sizeof(rec->target), "%s",
+		 iscsi_node_target_name_get(node) ? iscsi_node_target_name_get(node) : "");
+	snprintf(rec->address, sizeof(rec->address), "%s",
+		 iscsi_node_conn_address_get(node) ? iscsi_node_conn_address_get(node) : "");
+	rec->port = iscsi_node_conn_port_get(node);
+	snprintf(rec->iface, sizeof(rec->iface), "%s",
+		 iscsi_node_iface_name_get(node) ? iscsi_node_iface_name_get(node) : "");
+	/* Without secrets: the dump masks them. */
+	dump = iscsi_node_dump_config(node, false);
+	if (!dump)
+		return err_set(err, ENOMEM, "out of memory");
+	iscsi_node_record_parse_dump(dump, rec);
+	free((char *)dump);
+	canonical(rec->address, sizeof(rec->address));
+	canonical(rec->discovery_address, sizeof(rec->discovery_address));
+	return 0;
+}
+
+int iscsi_node_records_read(struct iscsi_node_record **out, size_t *count, struct esx_err *err)
+{
+	struct iscsi_state_node_set set;
+	struct iscsi_node_record *list = NULL;
+	int ret = iscsi_state_node_set_read(&set, err);
+
+	*out = NULL;
+	*count = 0;
+	if (ret < 0 || set.n == 0)
+		goto out;
+	list = calloc(set.n, sizeof(*list));
+	if (!list) {
+		ret = err_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (uint32_t i = 0; ret == 0 && i < set.n; i++)
+		ret = fill(set.nodes[i], &list[i], err);
+	if (ret < 0)
+		goto out;
+	*out = list;
+	*count = set.n;
+	list = NULL;
+out:
+	free(list);
+	iscsi_state_node_set_free(&set);
+	return ret;
+}
