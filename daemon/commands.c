@@ -17,5 +17,6 @@ const struct esx_command_set esx_command_sets[] = {
 	{ iscsi_discovery_commands, iscsi_discovery_namespaces },
 	{ iscsi_networkportal_commands, iscsi_networkportal_namespaces },
 	{ iscsi_session_commands, iscsi_session_namespaces },
+	{ iscsi_chap_commands, iscsi_chap_namespaces },
 	{ NULL, NULL },
 };

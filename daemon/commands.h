@@ -34,6 +34,8 @@ extern const struct esx_command iscsi_networkportal_commands[];
 extern const struct esx_namespace iscsi_networkportal_namespaces[];
 extern const struct esx_command iscsi_session_commands[];
 extern const struct esx_namespace iscsi_session_namespaces[];
+extern const struct esx_command iscsi_chap_commands[];
+extern const struct esx_namespace iscsi_chap_namespaces[];
 
 struct esx_command_set {
 	const struct esx_command *commands;
