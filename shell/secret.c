@@ -178,8 +178,8 @@ int secret_read_terminal(const char *prompt, char *buf, size_t size, void *data)
 		sigaction(stop_signals[i], &sa, &old[i]);
 	/* Stopped with echo off, the terminal would stay so. */
 	sigaction(SIGTSTP, &ign, &old_tstp);
-	fputs(prompt, stderr);
-	fflush(stderr);
+	/* Echo off before the prompt shows: what is typed once it is there is
+	 * never echoed (and not thrown away by the flush). */
 	quiet = saved;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	quiet.c_lflag |= ECHONL;
@@ -187,6 +187,8 @@ int secret_read_terminal(const char *prompt, char *buf, size_t size, void *data)
 		ret = -errno;
 		goto out;
 	}
+	fputs(prompt, stderr);
+	fflush(stderr);
 	ret = read_line(fd, buf, size);
 	tcsetattr(fd, TCSAFLUSH, &saved);
 	if (ret < 0 && ret != -E2BIG)
