@@ -156,11 +156,12 @@ int iscsi_adm_discover(struct iscsi_batch *b, const char *portal, const char *co
 	size_t n = 0;
 
 	args[n++] = "-m";
-	args[n++] = "discovery";
+	args[n++] = "discoverydb";
 	args[n++] = "-t";
 	args[n++] = "sendtargets";
 	args[n++] = "-p";
 	args[n++] = portal;
+	args[n++] = "--discover";
 	for (size_t i = 0; i < nifaces; i++) {
 		if (n + 5 >= MAX_ARGS)
 			return -E2BIG;
@@ -175,6 +176,14 @@ int iscsi_adm_discover(struct iscsi_batch *b, const char *portal, const char *co
 	args[n++] = "new";
 	args[n] = NULL;
 	return queue(b, ISCSI_ADM_DISCOVERY_MS, 0, tag, args);
+}
+
+int iscsi_adm_discoverydb_new(struct iscsi_batch *b, const char *portal, void *tag)
+{
+	const char *args[] = { "-m", "discoverydb", "-t", "sendtargets", "-p", portal, "-o", "new",
+			       NULL };
+
+	return queue(b, ISCSI_ADM_QUICK_MS, 0, tag, args);
 }
 
 int iscsi_adm_login(struct iscsi_batch *b, const char *target, const char *portal,
@@ -260,7 +269,7 @@ const char *iscsi_adm_exit_text(int status)
 		[21] = "no records or sessions found",
 		[22] = "sysfs lookup failed",
 		[23] = "host not found",
-		[24] = "login authorisation failed",
+		[24] = "authentication failed",
 		[25] = "iSNS query failed",
 		[26] = "iSNS registration failed",
 		[27] = "operation not supported",

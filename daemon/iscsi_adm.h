@@ -25,6 +25,7 @@
 #define ISCSI_ADM_ERR_SESS_NOT_FOUND 2
 #define ISCSI_ADM_ERR_SESS_EXISTS 15
 #define ISCSI_ADM_ERR_NO_OBJS_FOUND 21
+#define ISCSI_ADM_ERR_LOGIN_AUTH_FAILED 24
 
 /* The programs, where Debian puts them. */
 const char *iscsi_adm_iscsiadm_path(void);
@@ -60,9 +61,16 @@ int iscsi_adm_node_update_pairs(struct iscsi_batch *b, const char *target, const
 int iscsi_adm_node_delete_iface(struct iscsi_batch *b, const char *iface, void *tag);
 
 /* SendTargets discovery of portal through ifaces (none: the default
- * iface), adding new records only (PITFALLS.md: never update or delete). */
+ * iface), adding new records only (PITFALLS.md: never update or delete).
+ * In discoverydb mode: discovery mode would rewrite the SendTargets record
+ * from iscsid.conf first and so drop its CHAP lines; discoverydb mode
+ * reads them (and makes the record from iscsid.conf when there is none). */
 int iscsi_adm_discover(struct iscsi_batch *b, const char *portal, const char *const *ifaces,
 		       size_t nifaces, void *tag);
+/* A SendTargets record for portal from iscsid.conf's defaults, without
+ * discovering. It replaces one that exists: only for portals that have
+ * none. */
+int iscsi_adm_discoverydb_new(struct iscsi_batch *b, const char *portal, void *tag);
 
 /* Sessions. */
 int iscsi_adm_login(struct iscsi_batch *b, const char *target, const char *portal,

@@ -18,6 +18,7 @@
 #include "iscsi_adm.h"
 #include "iscsi_batch.h"
 #include "iscsi_param_sync.h"
+#include "iscsi_chap.h"
 #include "iscsi_runtime.h"
 #include "iscsi_state.h"
 #include "iscsi_topology.h"
@@ -61,6 +62,8 @@ struct iscsi_runtime {
 	struct iscsi_batch *rediscovery;   /* the background rediscovery running */
 	struct esx_strv rediscovery_ifaces;
 	struct esx_strv rediscovery_portals;   /* its batch's tags point here */
+	struct iscsi_chap_job *chap;           /* CHAP lines before the rediscovery */
+	struct iscsi_chap_job *chap_after;     /* ... and after it, in the background */
 };
 
 /* ---- lines of results ---------------------------------------------------- */
@@ -343,6 +346,10 @@ static int discovery_lines(struct iscsi_batch *b, const char *through,
 			ret = add_line(lines, n, true, "Discovery at %s through %s: %zu target%s found",
 				       portal, through, targets.len, targets.len == 1 ? "" : "s");
 			strv_free(&targets);
+		} else if (item->status == ISCSI_ADM_ERR_LOGIN_AUTH_FAILED) {
+			ret = add_line(lines, n, false,
+				       "Discovery at %s through %s failed: authentication failed at the sendtarget (check its CHAP settings: iscsi adapter discovery sendtarget auth chap get -a %s)",
+				       portal, through, portal);
 		} else {
 			iscsi_batch_describe(item, why, sizeof(why));
 			ret = add_line(lines, n, false, "Discovery at %s through %s failed: %s",
@@ -407,6 +414,8 @@ static const char *through_text(const struct esx_strv *ifaces, char *buf, size_t
 	return buf;
 }
 
+static void chap_after_rediscovery(struct iscsi_runtime *rt);
+
 static void rediscovery_done(struct iscsi_batch *b, void *data)
 {
 	struct iscsi_runtime *rt = data;
@@ -439,9 +448,12 @@ static void rediscovery_done(struct iscsi_batch *b, void *data)
 	} else {
 		iscsi_batch_free(startup);
 	}
+	chap_after_rediscovery(rt);
 	strv_free(&rt->rediscovery_ifaces);
 	iscsi_runtime_release(rt);
 }
+
+static void rediscovery_chap_ready(int ret, const char *why, void *data);
 
 int iscsi_runtime_rediscover(struct iscsi_runtime *rt, const struct model *m,
 			     struct esx_err *err)
@@ -485,7 +497,9 @@ int iscsi_runtime_rediscover(struct iscsi_runtime *rt, const struct model *m,
 		ret = err_set(err, ENOMEM, "out of memory");
 		goto fail;
 	}
-	ret = iscsi_batch_start(b, rediscovery_done, rt, err);
+	/* The batch starts once the CHAP lines are in the records. */
+	ret = iscsi_chap_apply(rt->d, true, ISCSI_ADM_QUICK_MS, rediscovery_chap_ready, rt,
+			       &rt->chap, err);
 	if (ret < 0)
 		goto fail;
 	status_replace(rt, NULL, 0);
@@ -527,6 +541,8 @@ struct iscsi_rescan {
 	iscsi_rescan_done_fn done;
 	void *data;
 	struct loop_timer later;         /* reports from the loop */
+	struct iscsi_chap_job *chap;     /* CHAP lines being written */
+	bool chap_before, chap_after;    /* ... before discovery, before logins: done */
 };
 
 static void rescan_line(struct iscsi_rescan *rs, bool ok, const char *fmt, ...)
@@ -605,6 +621,14 @@ static void rescan_batch_done(struct iscsi_batch *b, void *data)
 			if (item->ok) {
 				rescan_line(rs, true, "Login to %s at %s through %s: successful",
 					    tag->target, tag->portal, tag->iface);
+				continue;
+			}
+			if (item->status == ISCSI_ADM_ERR_LOGIN_AUTH_FAILED) {
+				rescan_line(rs, false,
+					    "Login to %s at %s through %s failed: authentication failed for target %s at %s through %s (check its CHAP settings: iscsi adapter target portal auth chap get -A %s -a %s -n %s)",
+					    tag->target, tag->portal, tag->iface, tag->target,
+					    tag->portal, tag->iface, rs->m.iscsi.adapter, tag->portal,
+					    tag->target);
 				continue;
 			}
 			iscsi_batch_describe(item, text, sizeof(text));
@@ -763,12 +787,16 @@ out:
 	return ret;
 }
 
+static bool rescan_chap_step(struct iscsi_rescan *rs);
+
 static void rescan_next(struct iscsi_rescan *rs)
 {
 	for (;;) {
 		struct iscsi_batch *b;
 		int ret = 0;
 
+		if (rescan_chap_step(rs))
+			return;      /* rescan_chap_done goes on */
 		if (rs->phase > PHASE_LOGIN) {
 			rescan_finish(rs);
 			return;
@@ -867,6 +895,7 @@ void iscsi_rescan_free(struct iscsi_rescan *rs)
 	if (!rs)
 		return;
 	loop_timer_disarm(rs->rt->d->loop, &rs->later);
+	iscsi_chap_job_free(rs->chap);
 	iscsi_batch_free(rs->batch);
 	model_free(&rs->m);
 	strv_free(&rs->usable);
@@ -874,6 +903,95 @@ void iscsi_rescan_free(struct iscsi_rescan *rs)
 	free(rs->tags);
 	free(rs->lines);
 	free(rs);
+}
+
+/* ---- CHAP: the records follow the settings around every discovery -------
+ * Discovery reads the SendTargets record's auth lines, so they are written
+ * (and the record made) before it; records it creates start from
+ * iscsid.conf, so every record gets its lines again before logins. */
+
+static void rediscovery_chap_ready(int ret, const char *why, void *data)
+{
+	struct iscsi_runtime *rt = data;
+	struct iscsi_discovery_line *lines = NULL;
+	struct esx_err err = { 0 };
+	size_t n = 0;
+
+	iscsi_chap_job_free(rt->chap);
+	rt->chap = NULL;
+	if (ret < 0)
+		log_warn("Rediscovery: CHAP settings not written to open-iscsi's records: %s", why);
+	if (iscsi_batch_start(rt->rediscovery, rediscovery_done, rt, &err) == 0)
+		return;
+	log_err("Rediscovery not started: %s", err.text);
+	add_line(&lines, &n, false, "Rediscovery not started: %s", err.text);
+	status_replace(rt, lines, n);
+	rt->disc.running = false;
+	rt->disc.finished = time(NULL);
+	iscsi_batch_free(rt->rediscovery);
+	rt->rediscovery = NULL;
+	strv_free(&rt->rediscovery_portals);
+	strv_free(&rt->rediscovery_ifaces);
+	iscsi_runtime_release(rt);
+}
+
+static void chap_after_done(int ret, const char *why, void *data)
+{
+	struct iscsi_runtime *rt = data;
+
+	if (ret < 0)
+		log_warn("CHAP settings not written to open-iscsi's records after a rediscovery: %s",
+			 why);
+	iscsi_chap_job_free(rt->chap_after);
+	rt->chap_after = NULL;
+}
+
+static void chap_after_rediscovery(struct iscsi_runtime *rt)
+{
+	struct esx_err err = { 0 };
+
+	/* One that still runs writes older news: the new one replaces it. */
+	iscsi_chap_job_free(rt->chap_after);
+	rt->chap_after = NULL;
+	if (iscsi_chap_apply(rt->d, false, ISCSI_ADM_QUICK_MS, chap_after_done, rt,
+			     &rt->chap_after, &err) < 0)
+		log_err("CHAP settings not written after a rediscovery: %s", err.text);
+}
+
+static void rescan_chap_done(int ret, const char *why, void *data)
+{
+	struct iscsi_rescan *rs = data;
+
+	iscsi_chap_job_free(rs->chap);
+	rs->chap = NULL;
+	if (ret < 0)
+		rescan_line(rs, false, "CHAP settings not written to open-iscsi's records: %s", why);
+	rescan_next(rs);
+}
+
+/* Before a discovery that runs, and before the logins: start writing the
+ * CHAP lines (true: rescan_chap_done goes on). */
+static bool rescan_chap_step(struct iscsi_rescan *rs)
+{
+	bool discovering = rs->phase == PHASE_DISCOVERY && rs->discover &&
+			   rs->m.iscsi.nsendtargets &&
+			   !(rs->m.iscsi.nbindings && rs->usable.len == 0);
+	bool before = discovering && !rs->chap_before;
+	struct esx_err err = { 0 };
+
+	if (before)
+		rs->chap_before = true;
+	else if (rs->phase == PHASE_LOGIN && !rs->chap_after)
+		rs->chap_after = true;
+	else
+		return false;
+	if (iscsi_chap_apply(rs->rt->d, before, remaining_ms(rs), rescan_chap_done, rs, &rs->chap,
+			     &err) < 0) {
+		rescan_line(rs, false, "CHAP settings not written to open-iscsi's records: %s",
+			    err.text);
+		return false;
+	}
+	return true;
 }
 
 /* ---- life -------------------------------------------------------------- */
@@ -912,6 +1030,8 @@ void iscsi_runtime_free(struct iscsi_runtime *rt)
 		drop_background(rt, rt->bg[rt->nbg - 1]);
 	free(rt->bg);
 	iscsi_batch_free(rt->rediscovery);
+	iscsi_chap_job_free(rt->chap);
+	iscsi_chap_job_free(rt->chap_after);
 	strv_free(&rt->rediscovery_portals);
 	strv_free(&rt->rediscovery_ifaces);
 	free(rt->seen);

@@ -21,6 +21,7 @@
 #include "esxcli/protocol.h"
 #include "client.h"
 #include "format.h"
+#include "secret.h"
 #include "session.h"
 
 #define DEFAULT_SCREEN_WIDTH 80
@@ -36,9 +37,12 @@ void words_free(struct words *w)
 {
 	int i;
 
+	/* A word may be a secret: gone from memory too. */
 	if (w->argv)
-		for (i = 0; i < w->argc; i++)
+		for (i = 0; i < w->argc; i++) {
+			explicit_bzero(w->argv[i], strlen(w->argv[i]));
 			free(w->argv[i]);
+		}
 	free(w->argv);
 	w->argv = NULL;
 	w->argc = 0;
@@ -144,26 +148,6 @@ out:
 	return ret;
 }
 
-static bool is_secret_option(const char *word)
-{
-	size_t name_len;
-	char *name = NULL;
-	bool secret;
-
-	if (strcmp(word, "-S") == 0 || strncmp(word, "-S=", 3) == 0)
-		return true;
-	if (strncmp(word, "--", 2) != 0)
-		return false;
-	word += 2;
-	name_len = strcspn(word, "=");
-	name = strndup(word, name_len);
-	if (!name)
-		return true;    /* when in doubt, keep it out of the history */
-	secret = strcasestr(name, "secret") || strcasestr(name, "password");
-	free(name);
-	return secret;
-}
-
 bool line_has_secret(const char *line)
 {
 	struct words w;
@@ -173,7 +157,7 @@ bool line_has_secret(const char *line)
 	if (split_words(line, SPLIT_PARTIAL, &w) < 0)
 		return true;
 	for (i = 0; i < w.argc && !secret; i++)
-		secret = is_secret_option(w.argv[i]);
+		secret = secret_option_word(w.argv[i]);
 	words_free(&w);
 	return secret;
 }
@@ -344,7 +328,27 @@ out:
 
 int session_execute(const struct session *s, int argc, char **argv)
 {
-	return run_method(s, ESX_METHOD_EXECUTE, argc, argv);
+	struct words filled = { 0 };
+	int ret = secret_fill(argc, argv, &filled, secret_read_terminal, NULL), status;
+
+	if (ret < 0) {
+		if (ret == -ENOTTY)
+			fail(s, "a secret option has no value, and stdin is not a terminal to ask for it on: give it as -S=VALUE, or run esxcli on a terminal");
+		else if (ret == -E2BIG)
+			fail(s, "the secret is longer than %d bytes", SECRET_INPUT_MAX - 1);
+		else if (ret == -EINTR || ret == -ENODATA)
+			fail(s, "no secret given: nothing was done");
+		else
+			fail(s, "%s", strerror(-ret));
+		return 1;
+	}
+	if (ret == 0) {
+		argc = filled.argc;
+		argv = filled.argv;
+	}
+	status = run_method(s, ESX_METHOD_EXECUTE, argc, argv);
+	words_free(&filled);
+	return status;
 }
 
 int session_help(const struct session *s, int argc, char **argv)

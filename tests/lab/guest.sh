@@ -139,6 +139,8 @@ run_interactive() {
 	    portals $LAB_PORTAL1 (10.10.1.0/24) and $LAB_PORTAL2 (10.10.2.0/24), port 3260
 	    $LAB_TARGET1  LUN 1 (512 MiB), LUN 2 (256 MiB)
 	    $LAB_TARGET2  LUN 1 (128 MiB)
+	    $LAB_TARGET3  LUN 1 (64 MiB), CHAP required, only from 10.10.3.0/24
+	      (portal $LAB_PORTAL3; CHAP name $LAB_CHAP_USER, secret $LAB_CHAP_SECRET)
 
 	  The guided exercise, iSCSI port binding step by step: docs/lab-exercise.md
 	  in the source tree.

@@ -10,17 +10,27 @@
 #
 # One L2 segment with two IPv4 subnets, so a design can put every vmk in one
 # subnet (10.10.1.0/24) or each pair of NICs in its own (10.10.2.0/24 too).
-# The vmnics carry no address: they are uplinks, as on ESXi.
+# The vmnics carry no address: they are uplinks, as on ESXi. A third subnet,
+# 10.10.3.0/24, is the only one that sees the CHAP-protected target (its
+# ACL), so what the other scenarios discover and log in to is unchanged.
 
 # shellcheck disable=SC2034 # names for the scripts that source this file
 LAB_NS=tgt
 LAB_BRIDGE=sw0
-LAB_SUBNETS="10.10.1 10.10.2"
+LAB_SUBNETS="10.10.1 10.10.2 10.10.3"
 LAB_PORTAL1=10.10.1.100
 LAB_PORTAL2=10.10.2.100
+LAB_PORTAL3=10.10.3.100
 LAB_PORTALS="$LAB_PORTAL1 $LAB_PORTAL2"
 LAB_TARGET1=iqn.2024-01.lab.esxcli:array1
 LAB_TARGET2=iqn.2024-01.lab.esxcli:array2
+# CHAP: the initiator must log in as LAB_CHAP_USER; with mutual CHAP the
+# array answers as LAB_CHAP_ARRAY_USER. Lab secrets, not real ones.
+LAB_TARGET3=iqn.2024-01.lab.esxcli:chap
+LAB_CHAP_USER=esxlab-chap
+LAB_CHAP_SECRET=lab-CHAP-s3cret-1
+LAB_CHAP_ARRAY_USER=esxlab-array
+LAB_CHAP_ARRAY_SECRET=lab-Array-s3cret-2
 LAB_INITIATOR=iqn.1998-01.com.vmware:esxlab-01
 LAB_LUN_DIR=/var/lib/esxcli-lab/luns
 LAB_RUN=/run/esxcli-lab
@@ -209,7 +219,23 @@ lab_target_up() {
 		lab_tgtadm --op bind --mode target --tid 1 -I ALL &&
 		lab_tgtadm --op new --mode target --tid 2 -T "$LAB_TARGET2" &&
 		lab_lun 2 1 128M &&
-		lab_tgtadm --op bind --mode target --tid 2 -I ALL
+		lab_tgtadm --op bind --mode target --tid 2 -I ALL &&
+		lab_chap_target_up
+}
+
+# Target 3 requires CHAP (an incoming account bound to it) and can answer
+# mutual CHAP (an outgoing one); only initiators in 10.10.3.0/24 may see it.
+lab_chap_target_up() {
+	lab_tgtadm --op new --mode target --tid 3 -T "$LAB_TARGET3" &&
+		lab_lun 3 1 64M &&
+		lab_tgtadm --op bind --mode target --tid 3 -I 10.10.3.0/24 &&
+		lab_tgtadm --op new --mode account --user "$LAB_CHAP_USER" \
+			--password "$LAB_CHAP_SECRET" &&
+		lab_tgtadm --op bind --mode account --tid 3 --user "$LAB_CHAP_USER" &&
+		lab_tgtadm --op new --mode account --user "$LAB_CHAP_ARRAY_USER" \
+			--password "$LAB_CHAP_ARRAY_SECRET" &&
+		lab_tgtadm --op bind --mode account --tid 3 --user "$LAB_CHAP_ARRAY_USER" \
+			--outgoing
 }
 
 # udevd, iscsid, multipathd: each in the foreground of a background job so

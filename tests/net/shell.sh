@@ -182,6 +182,19 @@ tmux_ send-keys -t esx 'network nic get -n vmnic1 --secret=hunter2' Enter
 wait_until 30 screen_has 'Invalid option --secret'
 check "interactive: the line with --secret ran (refused: unknown option)" \
 	screen_has 'Invalid option --secret'
+# A secret option without a value: asked for, without echo.
+tmux_ send-keys -t esx 'network nic get -n vmnic1 --secret' Enter
+if wait_until 50 screen_has 'Secret:'; then
+	ok "interactive: --secret without a value asks 'Secret: '"
+else
+	fail "interactive: --secret without a value asks 'Secret: '" "$(screen)"
+fi
+tmux_ send-keys -t esx 'typed-s3cret' Enter
+wait_until 30 sh -c "[ \$(tmux -L '$TMUX_SOCKET' capture-pane -p -t esx | grep -c 'Invalid option --secret') -ge 2 ]"
+check_eq "interactive: the prompted line ran (refused: unknown option)" 2 \
+	"$(screen | grep -c 'Invalid option --secret')"
+check_not_contains "interactive: what was typed at 'Secret: ' is not shown" "typed-s3cret" \
+	"$(screen)"
 tmux_ send-keys -t esx 'exit' Enter
 wait_until 50 test -s "$TEST_TMP/repl.status"
 check_eq "interactive: exit leaves with status 0" 0 "$(cat "$TEST_TMP/repl.status" 2>&1)"
@@ -191,5 +204,11 @@ check "interactive: the history file is written" test -f "$home/.esxcli_history"
 check_contains "interactive: the history holds the command run" "network nic list" "$history"
 check_not_contains "interactive: the history never holds a --secret line" "secret" "$history"
 check_not_contains "interactive: nor the secret value" "hunter2" "$history"
+check_not_contains "interactive: nor a value typed at 'Secret: '" "typed-s3cret" "$history"
+
+out=$("$ESXCLI" --socket="$DAEMON_SOCKET" network nic get -n vmnic1 --secret </dev/null 2>&1)
+check_eq "one command, no terminal: a secret without a value fails" 1 $?
+check_contains "... saying there is no terminal to ask on" \
+	"a secret option has no value, and stdin is not a terminal to ask for it on" "$out"
 
 finish

@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 
 #include "esxcli/protocol.h"
 #include "client.h"
+#include "secret.h"
 #include "session.h"
 
 /* ---- splitting ---- */
@@ -113,6 +115,116 @@ START_TEST(secrets)
 	ck_assert(!line_has_secret("x -s y"));
 	ck_assert(!line_has_secret("x secret password"));
 	ck_assert(!line_has_secret("x -n -Sx"));
+}
+END_TEST
+
+/* ---- secret options without a value: asked for ---- */
+
+struct asked {
+	int calls;
+	char prompts[4][64];
+	int fail;              /* the reader's error, or 0 */
+};
+
+static int fake_reader(const char *prompt, char *buf, size_t size, void *data)
+{
+	struct asked *a = data;
+
+	if (a->calls < 4)
+		snprintf(a->prompts[a->calls], sizeof(a->prompts[0]), "%s", prompt);
+	a->calls++;
+	if (a->fail)
+		return a->fail;
+	return snprintf(buf, size, "typed-%d", a->calls);
+}
+
+/* argv is filled as want says (NULL: left alone, ret 1). */
+static void expect_filled(const char *line, const char *const *want, int want_argc,
+			  struct asked *a)
+{
+	struct words in, out;
+	int ret;
+
+	ck_assert_int_eq(split_words(line, 0, &in), 0);
+	ret = secret_fill(in.argc, in.argv, &out, fake_reader, a);
+	if (!want) {
+		ck_assert_int_eq(ret, 1);
+		ck_assert_int_eq(out.argc, 0);
+		ck_assert_ptr_null(out.argv);
+	} else {
+		ck_assert_int_eq(ret, 0);
+		ck_assert_int_eq(out.argc, want_argc);
+		for (int i = 0; i < want_argc; i++)
+			ck_assert_str_eq(out.argv[i], want[i]);
+		ck_assert_ptr_null(out.argv[want_argc]);
+	}
+	words_free(&out);
+	words_free(&in);
+}
+
+START_TEST(secret_prompted_when_missing)
+{
+	static const char *const last[] = { "iscsi", "adapter", "auth", "chap", "set", "-A",
+					    "vmhba64", "-S=typed-1" };
+	static const char *const before_option[] = { "x", "--secret=typed-1", "-N", "user" };
+	static const char *const before_inline[] = { "x", "-S=typed-1", "-l=required" };
+	static const char *const two[] = { "x", "-S=typed-1", "--mutual-secret=typed-2" };
+	struct asked a = { 0 };
+
+	expect_filled("iscsi adapter auth chap set -A vmhba64 -S", last, 8, &a);
+	ck_assert_int_eq(a.calls, 1);
+	ck_assert_str_eq(a.prompts[0], "Secret: ");
+	memset(&a, 0, sizeof(a));
+	expect_filled("x --secret -N user", before_option, 4, &a);
+	memset(&a, 0, sizeof(a));
+	expect_filled("x -S -l=required", before_inline, 3, &a);
+	memset(&a, 0, sizeof(a));
+	expect_filled("x -S --mutual-secret", two, 3, &a);
+	ck_assert_int_eq(a.calls, 2);
+	ck_assert_str_eq(a.prompts[1], "Value for --mutual-secret: ");
+}
+END_TEST
+
+START_TEST(secret_given_is_left_alone)
+{
+	struct asked a = { 0 };
+
+	expect_filled("x -S hunter2", NULL, 0, &a);
+	expect_filled("x -S=hunter2", NULL, 0, &a);
+	expect_filled("x --secret= -N u", NULL, 0, &a);       /* an empty value, given */
+	expect_filled("x -S -not-an-option", NULL, 0, &a);    /* a value that starts with - */
+	expect_filled("x -s -N u", NULL, 0, &a);              /* -s is not -S */
+	expect_filled("x --name secret", NULL, 0, &a);
+	expect_filled("", NULL, 0, &a);
+	ck_assert_int_eq(a.calls, 0);
+}
+END_TEST
+
+START_TEST(secret_reader_fails)
+{
+	struct asked a = { .fail = -ENOTTY };
+	struct words in, out;
+
+	ck_assert_int_eq(split_words("x -N u -S", 0, &in), 0);
+	ck_assert_int_eq(secret_fill(in.argc, in.argv, &out, fake_reader, &a), -ENOTTY);
+	ck_assert_int_eq(out.argc, 0);
+	ck_assert_ptr_null(out.argv);
+	words_free(&in);
+}
+END_TEST
+
+/* Without a terminal there is nobody to ask. */
+START_TEST(secret_needs_a_terminal)
+{
+	char buf[64];
+	int saved = dup(STDIN_FILENO), null = open("/dev/null", O_RDONLY);
+
+	ck_assert_int_ge(null, 0);
+	ck_assert_int_eq(dup2(null, STDIN_FILENO), STDIN_FILENO);
+	ck_assert_int_eq(secret_read_terminal("Secret: ", buf, sizeof(buf), NULL), -ENOTTY);
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	close(null);
 }
 END_TEST
 
@@ -384,6 +496,10 @@ static Suite *shell_suite(void)
 	tcase_add_test(words, split_unfinished);
 	tcase_add_test(words, split_partial);
 	tcase_add_test(words, secrets);
+	tcase_add_test(words, secret_prompted_when_missing);
+	tcase_add_test(words, secret_given_is_left_alone);
+	tcase_add_test(words, secret_reader_fails);
+	tcase_add_test(words, secret_needs_a_terminal);
 	suite_add_tcase(s, words);
 
 	tcase_set_timeout(client, 60);
