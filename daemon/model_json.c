@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "ipaddr.h"
+#include "iscsi_records.h"
 #include "model.h"
 
 /* ---- the stored words ---------------------------------------------------- */
@@ -775,6 +776,7 @@ static int load_chap(struct json_object *obj, const char *path, struct iscsi_set
 	for (unsigned d = 0; ret == 0 && d < CHAP_DIRECTIONS; d++) {
 		struct iscsi_chap_setting *c = &s->chap[d];
 		unsigned level = 0;
+		const char *why;
 
 		ret = member(chap, where, chap_directions[d], json_type_object, false, &one, err);
 		if (ret != 0) {
@@ -789,6 +791,14 @@ static int load_chap(struct json_object *obj, const char *path, struct iscsi_set
 			ret = read_string(one, at, "name", c->name, sizeof(c->name), err);
 		if (ret == 0)
 			ret = read_string(one, at, "secret", c->secret, sizeof(c->secret), err);
+		/* What set refuses is refused here too: such a text would break
+		 * a record file's lines. The secret is never quoted. */
+		why = ret == 0 && c->name[0] ? iscsi_auth_text_invalid(c->name) : NULL;
+		if (why)
+			ret = corrupt(err, at, "the CHAP name cannot be used: %s", why);
+		why = ret == 0 && c->secret[0] ? iscsi_auth_text_invalid(c->secret) : NULL;
+		if (why)
+			ret = corrupt(err, at, "the CHAP secret cannot be used: %s", why);
 		if (ret == 0) {
 			c->set = true;
 			c->level = (enum chap_level)level;
