@@ -202,7 +202,7 @@ int iscsi_adm_logout_session(struct iscsi_batch *b, unsigned sid, void *tag)
 
 	snprintf(id, sizeof(id), "%u", sid);
 	/* Gone already: what was asked is true. */
-	return queue(b, ISCSI_ADM_QUICK_MS,
+	return queue(b, ISCSI_ADM_LOGOUT_MS,
 		     ISCSI_OK_CODE(ISCSI_ADM_ERR_SESS_NOT_FOUND) |
 		     ISCSI_OK_CODE(ISCSI_ADM_ERR_NO_OBJS_FOUND), tag, args);
 }

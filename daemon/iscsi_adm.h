@@ -20,6 +20,10 @@
 #define ISCSI_ADM_QUICK_MS 15000      /* record changes, logouts, probes */
 #define ISCSI_ADM_DISCOVERY_MS 60000
 #define ISCSI_ADM_LOGIN_MS 90000
+/* A session whose vmk or uplink has gone is reconnecting: iscsid answers the
+ * logout only once the attempt under way ends (a login timeout, plus the
+ * TCP connect), which a quick limit cut short in the lab. */
+#define ISCSI_ADM_LOGOUT_MS 60000
 
 /* iscsiadm's exit codes that callers test (open-iscsi's iscsi_err.h). */
 #define ISCSI_ADM_ERR_SESS_NOT_FOUND 2
