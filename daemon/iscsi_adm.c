@@ -111,6 +111,23 @@ int iscsi_adm_node_delete_iface(struct iscsi_batch *b, const char *iface, void *
 	return queue(b, ISCSI_ADM_QUICK_MS, ISCSI_OK_CODE(ISCSI_ADM_ERR_NO_OBJS_FOUND), tag, args);
 }
 
+int iscsi_adm_node_delete(struct iscsi_batch *b, const char *target, const char *portal,
+			  const char *iface, void *tag)
+{
+	const char *args[] = { "-m", "node", "-T", target, "-p", portal, "-I", iface,
+			       "-o", "delete", NULL };
+
+	return queue(b, ISCSI_ADM_QUICK_MS, ISCSI_OK_CODE(ISCSI_ADM_ERR_NO_OBJS_FOUND), tag, args);
+}
+
+int iscsi_adm_discovery_delete(struct iscsi_batch *b, const char *portal, void *tag)
+{
+	const char *args[] = { "-m", "discoverydb", "-t", "sendtargets", "-p", portal,
+			       "-o", "delete", NULL };
+
+	return queue(b, ISCSI_ADM_QUICK_MS, ISCSI_OK_CODE(ISCSI_ADM_ERR_NO_OBJS_FOUND), tag, args);
+}
+
 int iscsi_adm_discover(struct iscsi_batch *b, const char *portal, const char *const *ifaces,
 		       size_t nifaces, void *tag)
 {

@@ -49,6 +49,12 @@ int iscsi_adm_node_update_iface(struct iscsi_batch *b, const char *iface, const 
 int iscsi_adm_node_update(struct iscsi_batch *b, const char *target, const char *portal,
 			  const char *iface, const char *key, const char *value, void *tag);
 int iscsi_adm_node_delete_iface(struct iscsi_batch *b, const char *iface, void *tag);
+int iscsi_adm_node_delete(struct iscsi_batch *b, const char *target, const char *portal,
+			  const char *iface, void *tag);
+
+/* The SendTargets discovery record of portal. open-iscsi deletes every node
+ * record linked to it as well: only when none is left that is not ours. */
+int iscsi_adm_discovery_delete(struct iscsi_batch *b, const char *portal, void *tag);
 
 /* SendTargets discovery of portal through ifaces (none: the default
  * iface), adding new records only (PITFALLS.md: never update or delete). */
