@@ -76,12 +76,16 @@ int iscsi_adm_iface_delete(struct iscsi_batch *b, const char *iface, void *tag)
 	return queue(b, ISCSI_ADM_QUICK_MS, ISCSI_OK_CODE(ISCSI_ADM_ERR_NO_OBJS_FOUND), tag, args);
 }
 
-int iscsi_adm_node_new(struct iscsi_batch *b, const char *target, const char *portal,
+int iscsi_adm_node_new(struct iscsi_batch *b, const char *target, const char *portal, int tpgt,
 		       const char *iface, void *tag)
 {
-	const char *args[] = { "-m", "node", "-T", target, "-p", portal, "-I", iface, "-o", "new",
-			       NULL };
+	char with_tpgt[96];
+	const char *args[] = { "-m", "node", "-T", target, "-p", with_tpgt, "-I", iface,
+			       "-o", "new", NULL };
+	int n = snprintf(with_tpgt, sizeof(with_tpgt), "%s,%d", portal, tpgt);
 
+	if (n < 0 || (size_t)n >= sizeof(with_tpgt))
+		return -E2BIG;
 	return queue(b, ISCSI_ADM_QUICK_MS, 0, tag, args);
 }
 
@@ -107,15 +111,6 @@ int iscsi_adm_node_update(struct iscsi_batch *b, const char *target, const char 
 int iscsi_adm_node_delete_iface(struct iscsi_batch *b, const char *iface, void *tag)
 {
 	const char *args[] = { "-m", "node", "-I", iface, "-o", "delete", NULL };
-
-	return queue(b, ISCSI_ADM_QUICK_MS, ISCSI_OK_CODE(ISCSI_ADM_ERR_NO_OBJS_FOUND), tag, args);
-}
-
-int iscsi_adm_node_delete(struct iscsi_batch *b, const char *target, const char *portal,
-			  const char *iface, void *tag)
-{
-	const char *args[] = { "-m", "node", "-T", target, "-p", portal, "-I", iface,
-			       "-o", "delete", NULL };
 
 	return queue(b, ISCSI_ADM_QUICK_MS, ISCSI_OK_CODE(ISCSI_ADM_ERR_NO_OBJS_FOUND), tag, args);
 }

@@ -41,19 +41,22 @@ int iscsi_adm_iface_update(struct iscsi_batch *b, const char *iface, const char 
 			   const char *value, void *tag);
 int iscsi_adm_iface_delete(struct iscsi_batch *b, const char *iface, void *tag);
 
-/* node records: one, or every one reached through iface. */
-int iscsi_adm_node_new(struct iscsi_batch *b, const char *target, const char *portal,
+/* node records: one, or every one reached through iface. A new record
+ * needs its portal group: without one, open-iscsi writes an old-style
+ * record, a single file per portal that the next iface overwrites. Static
+ * targets do not tell it: 1, which a login corrects (open-iscsi updates the
+ * tag the target sends). */
+#define ISCSI_ADM_TPGT_DEFAULT 1
+int iscsi_adm_node_new(struct iscsi_batch *b, const char *target, const char *portal, int tpgt,
 		       const char *iface, void *tag);
 int iscsi_adm_node_update_iface(struct iscsi_batch *b, const char *iface, const char *key,
 				const char *value, void *tag);
 int iscsi_adm_node_update(struct iscsi_batch *b, const char *target, const char *portal,
 			  const char *iface, const char *key, const char *value, void *tag);
 int iscsi_adm_node_delete_iface(struct iscsi_batch *b, const char *iface, void *tag);
-int iscsi_adm_node_delete(struct iscsi_batch *b, const char *target, const char *portal,
-			  const char *iface, void *tag);
 
 /* The SendTargets discovery record of portal. open-iscsi deletes every node
- * record linked to it as well: only when none is left that is not ours. */
+ * record linked to it as well: only when none is left. */
 int iscsi_adm_discovery_delete(struct iscsi_batch *b, const char *portal, void *tag);
 
 /* SendTargets discovery of portal through ifaces (none: the default

@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "iscsi_adm.h"
 #include "iscsi_batch.h"
+#include "iscsi_idbm.h"
 #include "iscsi_reach.h"
 #include "iscsi_records.h"
 #include "iscsi_runtime.h"
@@ -316,12 +317,11 @@ static bool has_session(const struct iscsi_session_info *s, size_t n,
 	return false;
 }
 
-/* Queue the deletion of every record of a bound vmk that cannot reach its
- * portal (discovery through several ifaces makes one per iface and
- * portal, PITFALLS.md), with a line each. One with a session stays: the
- * network says otherwise. */
-static int queue_prune(struct iscsi_batch *b, const struct model *m,
-		       struct iscsi_discovery_line **lines, size_t *n)
+/* Delete every record of a bound vmk that cannot reach its portal
+ * (discovery through several ifaces makes one per iface and portal,
+ * PITFALLS.md), with a line each. One with a session stays: the network
+ * says otherwise. Deleted here, not with iscsiadm (iscsi_idbm.h). */
+static int prune(const struct model *m, struct iscsi_discovery_line **lines, size_t *n)
 {
 	struct iscsi_session_info *sessions = NULL;
 	struct iscsi_node_info *nodes = NULL;
@@ -343,10 +343,15 @@ static int queue_prune(struct iscsi_batch *b, const struct model *m,
 		if (!iscsi_records_unreachable(m, node) || has_session(sessions, nsessions, node))
 			continue;
 		model_portal_format(node->address, node->port, portal, sizeof(portal));
-		ret = iscsi_adm_node_delete(b, node->target, portal, node->iface, NULL);
-		if (ret < 0)
-			break;
-		log_info("Deleting the node record of %s at %s through %s: %s cannot reach %s",
+		err_reset(&err);
+		if (iscsi_idbm_delete_node(node, &err) < 0) {
+			log_warn("%s", err.text);
+			ret = add_line(lines, n, false,
+				       "Node record of %s at %s through %s, which %s cannot reach, not deleted: %s",
+				       node->target, portal, node->iface, node->iface, err.text);
+			continue;
+		}
+		log_info("Deleted the node record of %s at %s through %s: %s cannot reach %s",
 			 node->target, portal, node->iface, node->iface, node->address);
 		ret = add_line(lines, n, true,
 			       "Node record of %s at %s through %s deleted: %s cannot reach %s",
@@ -492,7 +497,7 @@ static void rediscovery_done(struct iscsi_batch *b, void *data)
 	}
 	/* Then the records that cannot work go, and node.startup follows
 	 * the bindings' compliance. */
-	if (after && m && queue_prune(after, m, &lines, &n) < 0)
+	if (m && prune(m, &lines, &n) < 0)
 		log_err("out of memory deleting node records that cannot work");
 	status_replace(rt, lines, n);
 	rt->disc.running = false;
@@ -733,6 +738,19 @@ static const struct esx_strv *login_ifaces(const struct iscsi_rescan *rs,
 	return fallback;
 }
 
+/* prune()'s lines become the rescan's (a failure counts). */
+static int prune_rescan(struct iscsi_rescan *rs)
+{
+	struct iscsi_discovery_line *lines = NULL;
+	size_t n = 0;
+	int ret = prune(&rs->m, &lines, &n);
+
+	for (size_t i = 0; i < n; i++)
+		rescan_line(rs, lines[i].ok, "%s", lines[i].text);
+	free(lines);
+	return ret;
+}
+
 static int queue_records(struct iscsi_rescan *rs, struct iscsi_batch *b)
 {
 	struct esx_strv fallback = { 0 };
@@ -745,7 +763,7 @@ static int queue_records(struct iscsi_rescan *rs, struct iscsi_batch *b)
 	if (strv_add(&fallback, DEFAULT_IFACE) < 0)
 		return -ENOMEM;
 	ifaces = login_ifaces(rs, &fallback);
-	ret = queue_prune(b, &rs->m, &rs->lines, &rs->nlines);
+	ret = prune_rescan(rs);
 	if (ret == 0 && rs->m.iscsi.nstatics && iscsi_state_nodes(&nodes, &nnodes, &err) < 0)
 		rescan_line(rs, false, "%s", err.text);
 	for (size_t i = 0; ret == 0 && i < rs->m.iscsi.nstatics; i++) {
@@ -765,7 +783,10 @@ static int queue_records(struct iscsi_rescan *rs, struct iscsi_batch *b)
 					    t->name, portal, iface, iface, t->address);
 				continue;
 			}
-			ret = iscsi_adm_node_new(b, t->name, portal, iface, NULL);
+			/* A known portal group keeps open-iscsi from writing an
+			 * old-style record, one per portal for every iface. */
+			ret = iscsi_adm_node_new(b, t->name, portal, ISCSI_ADM_TPGT_DEFAULT, iface,
+						 NULL);
 		}
 	}
 	if (ret == 0)

@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "daemon.h"
 #include "iscsi_adm.h"
+#include "iscsi_idbm.h"
 #include "iscsi_reach.h"
 #include "iscsi_records.h"
 #include "iscsi_runtime.h"
@@ -203,12 +204,17 @@ struct forget_flow {
 	struct portal_arg p;
 	bool is_static;
 	iscsi_change_fn change;
-	size_t nrecords, nlogouts;
+	struct iscsi_node_info *gone;   /* the records that go */
+	size_t ngone, nlogouts;
+	bool drop_discovery;            /* nothing else is linked to it */
 };
 
 static void forget_free(struct iscsi_flow *flow)
 {
-	free(flow);
+	struct forget_flow *ff = (struct forget_flow *)flow;
+
+	free(ff->gone);
+	free(ff);
 }
 
 static bool forgets(const struct forget_flow *ff, const struct model *m,
@@ -219,54 +225,113 @@ static bool forgets(const struct forget_flow *ff, const struct model *m,
 	return iscsi_records_of_sendtarget(m, ff->p.address, ff->p.port, node);
 }
 
-static void forgotten(struct iscsi_flow *flow, struct iscsi_batch *b)
+static void forget_what(const struct forget_flow *ff, char *out, size_t len)
 {
-	struct forget_flow *ff = (struct forget_flow *)flow;
-	const struct iscsi_batch_item *bad = iscsi_batch_first_failure(b);
-	struct esx_err *err = iscsi_flow_err(flow);
-	char text[600], what[ISCSI_NAME_MAX + 96], done[96];
-	int ret;
-
 	if (ff->is_static)
-		snprintf(what, sizeof(what), "of static target %s at %s", ff->p.name, ff->p.text);
+		snprintf(out, len, "of static target %s at %s", ff->p.name, ff->p.text);
 	else
-		snprintf(what, sizeof(what), "discovered through sendtarget %s", ff->p.text);
-	if (bad) {
-		iscsi_batch_describe(bad, text, sizeof(text));
-		iscsi_flow_end(flow, err_set(err, EIO,
-			"Unable to delete the node records %s: %s (it stays configured; the steps before this one were done)",
-			what, text));
-		return;
-	}
-	ret = iscsi_cmd_commit(flow->d, ff->change, &ff->p, err);
+		snprintf(out, len, "discovered through sendtarget %s", ff->p.text);
+}
+
+/* The last step: the configuration, and what was done. */
+static void forget_commit(struct forget_flow *ff)
+{
+	struct iscsi_flow *flow = &ff->base;
+	char what[ISCSI_NAME_MAX + 96], done[96];
+	int ret = iscsi_cmd_commit(flow->d, ff->change, &ff->p, iscsi_flow_err(flow));
+
 	if (ret == 0) {
+		forget_what(ff, what, sizeof(what));
 		if (ff->nlogouts)
 			snprintf(done, sizeof(done), "Logged out %zu session%s and deleted",
 				 ff->nlogouts, ff->nlogouts == 1 ? "" : "s");
 		else
 			snprintf(done, sizeof(done), "Deleted");
-		log_info("%s %zu node record%s %s", done, ff->nrecords, ff->nrecords == 1 ? "" : "s",
-			 what);
+		log_info("%s %zu node record%s %s", done, ff->ngone, ff->ngone == 1 ? "" : "s", what);
 		if (flow->call)
-			result_message(flow->call->result, "%s %zu node record%s %s.", done,
-				       ff->nrecords, ff->nrecords == 1 ? "" : "s", what);
+			result_message(flow->call->result, "%s %zu node record%s %s.", done, ff->ngone,
+				       ff->ngone == 1 ? "" : "s", what);
 	}
 	iscsi_flow_end(flow, ret);
 }
 
-/* Queue, in order: the logouts of the sessions of every record that goes,
- * the records, and for a sendtarget its discovery record once nothing is
- * linked to it that stays (open-iscsi would delete that too). */
-static int queue_forget(struct forget_flow *ff, const struct model *m, struct iscsi_batch *b,
-			const struct iscsi_node_info *nodes, size_t nnodes,
-			const struct iscsi_session_info *sessions, size_t nsessions)
+static void discovery_dropped(struct iscsi_flow *flow, struct iscsi_batch *b)
+{
+	const struct iscsi_batch_item *bad = iscsi_batch_first_failure(b);
+	char text[600];
+
+	/* Its node records are gone: a leftover discovery record is harmless. */
+	if (bad) {
+		iscsi_batch_describe(bad, text, sizeof(text));
+		log_warn("The discovery record stays: %s", text);
+	}
+	forget_commit((struct forget_flow *)flow);
+}
+
+/* The sessions are logged out: the records go (by hand, iscsi_idbm.h),
+ * then the discovery record nothing else is linked to. */
+static void sessions_gone(struct iscsi_flow *flow, struct iscsi_batch *b)
+{
+	struct forget_flow *ff = (struct forget_flow *)flow;
+	const struct iscsi_batch_item *bad = iscsi_batch_first_failure(b);
+	struct esx_err *err = iscsi_flow_err(flow);
+	struct iscsi_batch *next;
+	char text[600], why[ESX_ERR_TEXT_MAX], what[ISCSI_NAME_MAX + 96];
+
+	forget_what(ff, what, sizeof(what));
+	if (bad) {
+		iscsi_batch_describe(bad, text, sizeof(text));
+		iscsi_flow_end(flow, err_set(err, EIO,
+			"Unable to log out the sessions of the node records %s: %s (it stays configured)",
+			what, text));
+		return;
+	}
+	for (size_t i = 0; i < ff->ngone; i++) {
+		if (iscsi_idbm_delete_node(&ff->gone[i], err) < 0) {
+			snprintf(why, sizeof(why), "%s", err->text);
+			iscsi_flow_end(flow, err_set(err, EIO,
+				"Unable to delete the node records %s: %s (%zu of %zu deleted; it stays configured)",
+				what, why, i, ff->ngone));
+			return;
+		}
+	}
+	if (!ff->drop_discovery) {
+		forget_commit(ff);
+		return;
+	}
+	next = iscsi_flow_batch(flow, 1, true);
+	if (next && iscsi_adm_discovery_delete(next, ff->p.text, NULL) < 0) {
+		iscsi_batch_free(next);
+		next = NULL;
+	}
+	if (next && iscsi_flow_run(flow, next, discovery_dropped) == 0)
+		return;
+	log_warn("The discovery record of %s stays: out of memory", ff->p.text);
+	err_reset(err);
+	forget_commit(ff);
+}
+
+/* Which records go, the logouts of their sessions (on b), and whether the
+ * discovery record goes too: open-iscsi deletes every record linked to it,
+ * so only when no other record has it as discovery address. */
+static int plan_forget(struct forget_flow *ff, const struct model *m, struct iscsi_batch *b,
+		       const struct iscsi_node_info *nodes, size_t nnodes,
+		       const struct iscsi_session_info *sessions, size_t nsessions)
 {
 	bool linked_left = false;
 	int ret = 0;
 
+	ff->gone = calloc(nnodes ? nnodes : 1, sizeof(*ff->gone));
+	if (!ff->gone)
+		return -ENOMEM;
 	for (size_t i = 0; ret == 0 && i < nnodes; i++) {
-		if (!forgets(ff, m, &nodes[i]))
+		if (!forgets(ff, m, &nodes[i])) {
+			linked_left |= strcmp(nodes[i].discovery_type, "send_targets") == 0 &&
+				       strcmp(nodes[i].discovery_address, ff->p.address) == 0 &&
+				       nodes[i].discovery_port == ff->p.port;
 			continue;
+		}
+		ff->gone[ff->ngone++] = nodes[i];
 		for (size_t s = 0; ret == 0 && s < nsessions; s++) {
 			if (!iscsi_records_session_of(&sessions[s], &nodes[i]))
 				continue;
@@ -274,22 +339,8 @@ static int queue_forget(struct forget_flow *ff, const struct model *m, struct is
 			ff->nlogouts++;
 		}
 	}
-	for (size_t i = 0; ret == 0 && i < nnodes; i++) {
-		char portal[MODEL_PORTAL_TEXT_MAX];
-
-		if (!forgets(ff, m, &nodes[i])) {
-			linked_left |= strcmp(nodes[i].discovery_type, "send_targets") == 0 &&
-				       strcmp(nodes[i].discovery_address, ff->p.address) == 0 &&
-				       nodes[i].discovery_port == ff->p.port;
-			continue;
-		}
-		model_portal_format(nodes[i].address, nodes[i].port, portal, sizeof(portal));
-		ret = iscsi_adm_node_delete(b, nodes[i].target, portal, nodes[i].iface, NULL);
-		ff->nrecords++;
-	}
-	if (ret == 0 && !ff->is_static && !linked_left &&
-	    iscsi_state_discovery_exists(ff->p.address, ff->p.port))
-		ret = iscsi_adm_discovery_delete(b, ff->p.text, NULL);
+	ff->drop_discovery = !ff->is_static && !linked_left &&
+			     iscsi_state_discovery_exists(ff->p.address, ff->p.port);
 	return ret;
 }
 
@@ -334,18 +385,13 @@ static int portal_remove(struct esx_call *call, bool is_static, iscsi_change_fn 
 	if (ret < 0)
 		goto out;
 	b = iscsi_flow_batch(&ff->base, 1, true);
-	if (!b) {
-		ret = iscsi_flow_abort(&ff->base, -ENOMEM);
-		ff = NULL;
-		goto out;
-	}
-	if (queue_forget(ff, m, b, nodes, nnodes, sessions, nsessions) < 0) {
+	if (!b || plan_forget(ff, m, b, nodes, nnodes, sessions, nsessions) < 0) {
 		iscsi_batch_free(b);
 		ret = iscsi_flow_abort(&ff->base, err_set(&call->err, ENOMEM, "out of memory"));
 		ff = NULL;
 		goto out;
 	}
-	ret = iscsi_flow_run(&ff->base, b, forgotten);
+	ret = iscsi_flow_run(&ff->base, b, sessions_gone);
 	ret = ret < 0 ? iscsi_flow_abort(&ff->base, ret) : ESX_PENDING;
 	ff = NULL;   /* the flow's now */
 out:

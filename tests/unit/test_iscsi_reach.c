@@ -3,15 +3,23 @@
  * Unit tests of port binding's subnet and routing rules (which portal a
  * bound vmk can reach, the warnings), of which node records are esxclid's
  * and which of them go, and of the pure parts of reading open-iscsi's state
- * (ISIDs, record values, connection names).
+ * (ISIDs, record values, connection names) and of deleting one node record
+ * by hand (in a temporary tree).
  */
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "iscsi_idbm.h"
 #include "iscsi_reach.h"
 #include "iscsi_records.h"
 #include "iscsi_state.h"
@@ -435,6 +443,141 @@ START_TEST(connection_names)
 }
 END_TEST
 
+/* ---- deleting a record by hand ---- */
+
+static char root[64], lock_dir[96];
+
+static void touch(const char *rel, const char *content)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static void dir(const char *rel)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	ck_assert_int_eq(mkdir(p, 0770), 0);
+}
+
+static bool there(const char *rel)
+{
+	char p[256];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	return lstat(p, &st) == 0;
+}
+
+#define ND "nodes/" T1
+#define PD ND "/10.10.1.100,3260,1"
+#define ST "send_targets/10.10.1.100,3260"
+
+/* Two ifaces' records of one portal, a foreign old-style record of the same
+ * portal (the default iface's), and the discovery link of vmk1's. */
+static void idbm_setup(void)
+{
+	char link_path[256];
+
+	snprintf(root, sizeof(root), "/tmp/esx-idbm-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	dir("nodes");
+	dir(ND);
+	dir(PD);
+	touch(PD "/vmk1", "iface.iscsi_ifacename = vmk1\n");
+	touch(PD "/vmk2", "iface.iscsi_ifacename = vmk2\n");
+	touch(ND "/10.10.1.100,3260", "node.name = x\niface.iscsi_ifacename = default\n");
+	dir("send_targets");
+	dir(ST);
+	snprintf(link_path, sizeof(link_path), "%s/" ST "/" T1 ",10.10.1.100,3260,1,vmk1", root);
+	ck_assert_int_eq(symlink("/nowhere", link_path), 0);
+	dir("lock");
+	snprintf(lock_dir, sizeof(lock_dir), "%s/lock", root);
+	iscsi_idbm_set_roots(root, lock_dir);
+}
+
+static int remove_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static void idbm_teardown(void)
+{
+	iscsi_idbm_set_roots(NULL, NULL);
+	nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void rm(const char *rel)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	ck_assert_int_eq(unlink(p), 0);
+}
+
+START_TEST(delete_one_record_only)
+{
+	struct iscsi_node_info n = node(T1, "10.10.1.100", "vmk1", "send_targets", "10.10.1.100");
+	struct esx_err err = { 0 };
+
+	ck_assert_int_eq(iscsi_idbm_delete_node(&n, &err), 0);
+	ck_assert(!there(PD "/vmk1"));
+	ck_assert(!there(ST "/" T1 ",10.10.1.100,3260,1,vmk1"));
+	ck_assert(there(PD "/vmk2"));
+	/* iscsiadm would have deleted this one instead. */
+	ck_assert(there(ND "/10.10.1.100,3260"));
+	ck_assert(!there("lock/lock.write"));
+	/* Gone already: no error. */
+	ck_assert_int_eq(iscsi_idbm_delete_node(&n, &err), 0);
+	/* The last record of a portal takes its empty folder along. */
+	n = node(T1, "10.10.1.100", "vmk2", "send_targets", "10.10.1.100");
+	ck_assert_int_eq(iscsi_idbm_delete_node(&n, &err), 0);
+	ck_assert(!there(PD));
+	ck_assert(there(ND));
+}
+END_TEST
+
+START_TEST(old_style_record_only_its_own)
+{
+	struct iscsi_node_info n = node(T1, "10.10.1.100", "vmk1", "static", "");
+	struct esx_err err = { 0 };
+
+	n.tpgt = -1;
+	ck_assert_int_eq(iscsi_idbm_delete_node(&n, &err), 0);
+	ck_assert(there(ND "/10.10.1.100,3260"));
+	snprintf(n.iface, sizeof(n.iface), "default");
+	ck_assert_int_eq(iscsi_idbm_delete_node(&n, &err), 0);
+	ck_assert(!there(ND "/10.10.1.100,3260"));
+	ck_assert(there(PD "/vmk1"));
+}
+END_TEST
+
+START_TEST(lock_taken_and_bad_names)
+{
+	struct iscsi_node_info n = node(T1, "10.10.1.100", "vmk1", "send_targets", "10.10.1.100");
+	struct esx_err err = { 0 };
+
+	touch("lock/lock.write", "");
+	ck_assert_int_eq(iscsi_idbm_delete_node(&n, &err), -EBUSY);
+	ck_assert(there(PD "/vmk1"));
+	rm("lock/lock.write");
+	n = node("../../etc", "10.10.1.100", "vmk1", "send_targets", "10.10.1.100");
+	ck_assert_int_eq(iscsi_idbm_delete_node(&n, &err), -EINVAL);
+	n = node(T1, "10.10.1.100", "..", "send_targets", "10.10.1.100");
+	ck_assert_int_eq(iscsi_idbm_delete_node(&n, &err), -EINVAL);
+}
+END_TEST
+
 static Suite *reach_suite(void)
 {
 	Suite *s = suite_create("iscsi_reach");
@@ -442,6 +585,7 @@ static Suite *reach_suite(void)
 	TCase *warn = tcase_create("warnings");
 	TCase *records = tcase_create("records");
 	TCase *state = tcase_create("state");
+	TCase *idbm = tcase_create("idbm");
 
 	tcase_add_checked_fixture(reach, setup, teardown);
 	tcase_add_test(reach, portal_in_the_vmk_subnet);
@@ -475,6 +619,12 @@ static Suite *reach_suite(void)
 	tcase_add_test(state, record_values);
 	tcase_add_test(state, connection_names);
 	suite_add_tcase(s, state);
+
+	tcase_add_checked_fixture(idbm, idbm_setup, idbm_teardown);
+	tcase_add_test(idbm, delete_one_record_only);
+	tcase_add_test(idbm, old_style_record_only_its_own);
+	tcase_add_test(idbm, lock_taken_and_bad_names);
+	suite_add_tcase(s, idbm);
 	return s;
 }
 
