@@ -149,9 +149,9 @@ static void drop_background(struct iscsi_runtime *rt, struct background *bg)
 	free(bg);
 }
 
-static void background_done(struct iscsi_batch *b, void *data)
+/* "what: iscsiadm ... failed (exit N): ..." for each item that failed. */
+static void log_failures(struct iscsi_batch *b, const char *what)
 {
-	struct background *bg = data;
 	char text[600];
 
 	for (size_t i = 0; i < iscsi_batch_count(b); i++) {
@@ -160,8 +160,15 @@ static void background_done(struct iscsi_batch *b, void *data)
 		if (item->ok)
 			continue;
 		iscsi_batch_describe(item, text, sizeof(text));
-		log_warn("%s: %s", bg->what, text);
+		log_warn("%s: %s", what, text);
 	}
+}
+
+static void background_done(struct iscsi_batch *b, void *data)
+{
+	struct background *bg = data;
+
+	log_failures(b, bg->what);
 	drop_background(bg->rt, bg);
 }
 
@@ -1000,16 +1007,8 @@ static void startup_over(struct iscsi_runtime *rt)
 static void startup_done(struct iscsi_batch *b, void *data)
 {
 	struct iscsi_runtime *rt = data;
-	char text[600];
 
-	for (size_t i = 0; i < iscsi_batch_count(b); i++) {
-		const struct iscsi_batch_item *item = iscsi_batch_item(b, i);
-
-		if (item->ok)
-			continue;
-		iscsi_batch_describe(item, text, sizeof(text));
-		log_warn("iSCSI start-up: %s", text);
-	}
+	log_failures(b, "iSCSI start-up");
 	iscsi_batch_free(b);
 	rt->startup = NULL;
 	startup_over(rt);

@@ -306,15 +306,11 @@ static int portal_list(struct esx_call *call)
 	struct iscsi_node_info *nodes = NULL;
 	const struct model *m;
 	size_t n = 0;
-	int ret = netcmd_model(call, &m);
+	int ret = iscsi_cmd_listing(call, &m);
 
-	if (ret < 0)
-		return ret;
-	if (!m->iscsi.enabled && !args_str(&call->args, "adapter"))
-		return 0;
-	ret = iscsi_cmd_enabled(call, args_str(&call->args, "adapter"), &m);
-	if (ret == 0)
-		ret = iscsi_state_nodes(&nodes, &n, &call->err);
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
+	ret = iscsi_state_nodes(&nodes, &n, &call->err);
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		const struct iscsi_node_info *node = &nodes[i];
 		struct esx_record *rec;

@@ -5,8 +5,10 @@
  * physicalnetworkportal list`). A binding is the open-iscsi iface record
  * named as the vmk, with iface.net_ifacename = the vmk; it is made only for
  * a vmk that complies with ESXi's rules (compliance.h) unless forced, and
- * undone when a step fails. Unbinding a vmk that carries sessions is
- * refused unless forced; forced, its sessions are logged out first.
+ * undone when a step fails; once bound, port binding's subnet rules are
+ * checked and broken ones reported as warnings (iscsi_reach.h). Unbinding
+ * a vmk that carries sessions is refused unless forced; forced, its
+ * sessions are logged out first.
  */
 #include "config.h"
 

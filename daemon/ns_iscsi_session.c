@@ -117,19 +117,14 @@ static int session_list(struct esx_call *call)
 {
 	const char *target = args_str(&call->args, "name");
 	const char *isid = args_str(&call->args, "isid");
-	const char *given = args_str(&call->args, "adapter");
 	struct iscsi_session_info *sessions = NULL;
 	const struct model *m;
 	size_t n = 0;
-	int ret = netcmd_model(call, &m);
+	int ret = iscsi_cmd_listing(call, &m);
 
-	if (ret < 0)
-		return ret;
-	if (!m->iscsi.enabled && !given)
-		return 0;
-	ret = iscsi_cmd_enabled(call, given, &m);
-	if (ret == 0)
-		ret = iscsi_state_sessions(&sessions, &n, &call->err);
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
+	ret = iscsi_state_sessions(&sessions, &n, &call->err);
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		const struct iscsi_session_info *s = &sessions[i];
 		struct esx_record *rec;
@@ -190,19 +185,14 @@ static int connection_list(struct esx_call *call)
 {
 	const char *target = args_str(&call->args, "name");
 	const char *isid = args_str(&call->args, "isid");
-	const char *given = args_str(&call->args, "adapter");
 	struct iscsi_connection_info *conns = NULL;
 	const struct model *m;
 	size_t n = 0;
-	int ret = netcmd_model(call, &m);
+	int ret = iscsi_cmd_listing(call, &m);
 
-	if (ret < 0)
-		return ret;
-	if (!m->iscsi.enabled && !given)
-		return 0;
-	ret = iscsi_cmd_enabled(call, given, &m);
-	if (ret == 0)
-		ret = iscsi_state_connections(&conns, &n, &call->err);
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
+	ret = iscsi_state_connections(&conns, &n, &call->err);
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		const struct iscsi_connection_info *c = &conns[i];
 		char heading[ISCSI_NAME_MAX + 64], state[32];
