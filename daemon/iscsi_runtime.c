@@ -19,7 +19,7 @@
 #include "iscsi_batch.h"
 #include "iscsi_idbm.h"
 #include "iscsi_reach.h"
-#include "iscsi_records.h"
+#include "iscsi_ownership.h"
 #include "iscsi_runtime.h"
 #include "iscsi_state.h"
 #include "iscsi_topology.h"
@@ -318,7 +318,7 @@ static bool has_session(const struct iscsi_session_info *s, size_t n,
 			const struct iscsi_node_info *node)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (iscsi_records_session_of(&s[i], node))
+		if (iscsi_ownership_session_of(&s[i], node))
 			return true;
 	}
 	return false;
@@ -347,7 +347,7 @@ static int prune(const struct model *m, struct iscsi_discovery_line **lines, siz
 		const struct iscsi_node_info *node = &nodes[i];
 		char portal[MODEL_PORTAL_TEXT_MAX];
 
-		if (!iscsi_records_unreachable(m, node) || has_session(sessions, nsessions, node))
+		if (!iscsi_ownership_unreachable(m, node) || has_session(sessions, nsessions, node))
 			continue;
 		model_portal_format(node->address, node->port, portal, sizeof(portal));
 		err_reset(&err);

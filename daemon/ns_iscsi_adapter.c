@@ -20,7 +20,7 @@
 #include "command.h"
 #include "commands.h"
 #include "iqn.h"
-#include "iscsi_records.h"
+#include "iscsi_ownership.h"
 #include "iscsi_state.h"
 #include "netcmd.h"
 #include "ns_iscsi_common.h"
@@ -263,7 +263,7 @@ static int target_list(struct esx_call *call)
 		ret = iscsi_state_sessions(&sessions, &nsessions, &call->err);
 	for (size_t i = 0; ret == 0 && i < nnodes; i++) {
 		const struct iscsi_node_info *node = &nodes[i];
-		bool ours = iscsi_records_owned(m, node->iface);
+		bool ours = iscsi_ownership_owned(m, node->iface);
 		bool logged_in = false, is_static = false;
 		struct esx_record *rec;
 
@@ -316,11 +316,11 @@ static int portal_list(struct esx_call *call)
 		struct esx_record *rec;
 		bool listed = false;
 
-		if (!iscsi_records_owned(m, node->iface) ||
+		if (!iscsi_ownership_owned(m, node->iface) ||
 		    (only && strcasecmp(only, node->target) != 0))
 			continue;
 		for (size_t j = 0; j < i && !listed; j++)
-			listed = iscsi_records_owned(m, nodes[j].iface) &&
+			listed = iscsi_ownership_owned(m, nodes[j].iface) &&
 				 same_portal(&nodes[j], node);
 		if (listed)
 			continue;

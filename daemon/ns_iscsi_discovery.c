@@ -21,7 +21,7 @@
 #include "iscsi_adm.h"
 #include "iscsi_idbm.h"
 #include "iscsi_reach.h"
-#include "iscsi_records.h"
+#include "iscsi_ownership.h"
 #include "iscsi_runtime.h"
 #include "iscsi_state.h"
 #include "log.h"
@@ -221,8 +221,8 @@ static bool forgets(const struct forget_flow *ff, const struct model *m,
 		    const struct iscsi_node_info *node)
 {
 	if (ff->is_static)
-		return iscsi_records_of_static(ff->p.name, ff->p.address, ff->p.port, m, node);
-	return iscsi_records_of_sendtarget(m, ff->p.address, ff->p.port, node);
+		return iscsi_ownership_of_static(ff->p.name, ff->p.address, ff->p.port, m, node);
+	return iscsi_ownership_of_sendtarget(m, ff->p.address, ff->p.port, node);
 }
 
 static void forget_what(const struct forget_flow *ff, char *out, size_t len)
@@ -333,7 +333,7 @@ static int plan_forget(struct forget_flow *ff, const struct model *m, struct isc
 		}
 		ff->gone[ff->ngone++] = nodes[i];
 		for (size_t s = 0; ret == 0 && s < nsessions; s++) {
-			if (!iscsi_records_session_of(&sessions[s], &nodes[i]))
+			if (!iscsi_ownership_session_of(&sessions[s], &nodes[i]))
 				continue;
 			ret = iscsi_adm_logout_session(b, sessions[s].sid, NULL);
 			ff->nlogouts++;

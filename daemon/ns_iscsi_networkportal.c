@@ -25,7 +25,7 @@
 #include "ipaddr.h"
 #include "iscsi_adm.h"
 #include "iscsi_reach.h"
-#include "iscsi_records.h"
+#include "iscsi_ownership.h"
 #include "iscsi_state.h"
 #include "iscsi_topology.h"
 #include "log.h"
@@ -236,7 +236,7 @@ static void bind_warnings(struct esxd *d, const char *vmk, struct esx_strv *line
 	}
 	if (ret == 0 && iscsi_state_nodes(&nodes, &nnodes, &ignored) == 0) {
 		for (size_t i = 0; ret == 0 && i < nnodes; i++) {
-			if (iscsi_records_owned(m, nodes[i].iface))
+			if (iscsi_ownership_owned(m, nodes[i].iface))
 				ret = warn_portal_once(m, vmk, nodes[i].address, nodes[i].port,
 						       &seen, lines);
 		}

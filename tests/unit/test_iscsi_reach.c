@@ -21,7 +21,7 @@
 
 #include "iscsi_idbm.h"
 #include "iscsi_reach.h"
-#include "iscsi_records.h"
+#include "iscsi_ownership.h"
 #include "iscsi_state.h"
 
 static struct model m;
@@ -275,12 +275,12 @@ static struct iscsi_node_info node(const char *target, const char *address, cons
 START_TEST(owned_records)
 {
 	/* Nothing bound: the default iface is esxclid's. */
-	ck_assert(iscsi_records_owned(&m, "default"));
-	ck_assert(!iscsi_records_owned(&m, "vmk1"));
+	ck_assert(iscsi_ownership_owned(&m, "default"));
+	ck_assert(!iscsi_ownership_owned(&m, "vmk1"));
 	bind("vmk1");
-	ck_assert(iscsi_records_owned(&m, "vmk1"));
-	ck_assert(!iscsi_records_owned(&m, "vmk2"));
-	ck_assert(!iscsi_records_owned(&m, "default"));
+	ck_assert(iscsi_ownership_owned(&m, "vmk1"));
+	ck_assert(!iscsi_ownership_owned(&m, "vmk2"));
+	ck_assert(!iscsi_ownership_owned(&m, "default"));
 }
 END_TEST
 
@@ -296,11 +296,11 @@ START_TEST(records_of_a_sendtarget)
 	stat = node(T1, "10.10.1.100", "vmk1", "static", "");
 	port_other = ours;
 	port_other.discovery_port = 3261;
-	ck_assert(iscsi_records_of_sendtarget(&m, "10.10.1.100", 3260, &ours));
-	ck_assert(!iscsi_records_of_sendtarget(&m, "10.10.1.100", 3260, &foreign));
-	ck_assert(!iscsi_records_of_sendtarget(&m, "10.10.1.100", 3260, &other_disc));
-	ck_assert(!iscsi_records_of_sendtarget(&m, "10.10.1.100", 3260, &stat));
-	ck_assert(!iscsi_records_of_sendtarget(&m, "10.10.1.100", 3260, &port_other));
+	ck_assert(iscsi_ownership_of_sendtarget(&m, "10.10.1.100", 3260, &ours));
+	ck_assert(!iscsi_ownership_of_sendtarget(&m, "10.10.1.100", 3260, &foreign));
+	ck_assert(!iscsi_ownership_of_sendtarget(&m, "10.10.1.100", 3260, &other_disc));
+	ck_assert(!iscsi_ownership_of_sendtarget(&m, "10.10.1.100", 3260, &stat));
+	ck_assert(!iscsi_ownership_of_sendtarget(&m, "10.10.1.100", 3260, &port_other));
 }
 END_TEST
 
@@ -314,16 +314,16 @@ START_TEST(record_found_through_another_sendtarget_stays)
 	add_sendtarget("10.10.1.101", 3260);
 	/* Discovery at .100 returned the portal .101 too. */
 	second_portal = node(T1, "10.10.1.101", "vmk1", "send_targets", "10.10.1.100");
-	ck_assert(!iscsi_records_of_sendtarget(&m, "10.10.1.100", 3260, &second_portal));
+	ck_assert(!iscsi_ownership_of_sendtarget(&m, "10.10.1.100", 3260, &second_portal));
 	m.iscsi.nsendtargets = 1;
-	ck_assert(iscsi_records_of_sendtarget(&m, "10.10.1.100", 3260, &second_portal));
+	ck_assert(iscsi_ownership_of_sendtarget(&m, "10.10.1.100", 3260, &second_portal));
 	/* A static target of the same portal keeps it too. */
 	t = model_iscsi_add_static(&m);
 	ck_assert_ptr_nonnull(t);
 	snprintf(t->address, sizeof(t->address), "10.10.1.101");
 	t->port = 3260;
 	snprintf(t->name, sizeof(t->name), T1);
-	ck_assert(!iscsi_records_of_sendtarget(&m, "10.10.1.100", 3260, &second_portal));
+	ck_assert(!iscsi_ownership_of_sendtarget(&m, "10.10.1.100", 3260, &second_portal));
 }
 END_TEST
 
@@ -334,13 +334,13 @@ START_TEST(records_of_a_static_target)
 						 "10.10.2.100");
 
 	bind("vmk3");
-	ck_assert(iscsi_records_of_static(T1, "10.10.2.100", 3260, &m, &stat));
-	ck_assert(!iscsi_records_of_static(T1, "10.10.2.100", 3261, &m, &stat));
-	ck_assert(!iscsi_records_of_static("iqn.2024-01.lab.esxcli:array2", "10.10.2.100", 3260,
+	ck_assert(iscsi_ownership_of_static(T1, "10.10.2.100", 3260, &m, &stat));
+	ck_assert(!iscsi_ownership_of_static(T1, "10.10.2.100", 3261, &m, &stat));
+	ck_assert(!iscsi_ownership_of_static("iqn.2024-01.lab.esxcli:array2", "10.10.2.100", 3260,
 					   &m, &stat));
-	ck_assert(!iscsi_records_of_static(T1, "10.10.2.100", 3260, &m, &discovered));
+	ck_assert(!iscsi_ownership_of_static(T1, "10.10.2.100", 3260, &m, &discovered));
 	stat = node(T1, "10.10.2.100", "vmk2", "static", "");
-	ck_assert(!iscsi_records_of_static(T1, "10.10.2.100", 3260, &m, &stat));
+	ck_assert(!iscsi_ownership_of_static(T1, "10.10.2.100", 3260, &m, &stat));
 }
 END_TEST
 
@@ -353,14 +353,14 @@ START_TEST(unreachable_records)
 	struct iscsi_node_info no_address;
 
 	bind("vmk1");
-	ck_assert(iscsi_records_unreachable(&m, &far));
-	ck_assert(!iscsi_records_unreachable(&m, &near));
-	ck_assert(!iscsi_records_unreachable(&m, &unbound));
+	ck_assert(iscsi_ownership_unreachable(&m, &far));
+	ck_assert(!iscsi_ownership_unreachable(&m, &near));
+	ck_assert(!iscsi_ownership_unreachable(&m, &unbound));
 	/* A vmk without an address is not judged. */
 	add_vmk("vmk4", NULL, 0);
 	bind("vmk4");
 	no_address = node(T1, "10.10.2.100", "vmk4", "send_targets", "10.10.1.100");
-	ck_assert(!iscsi_records_unreachable(&m, &no_address));
+	ck_assert(!iscsi_ownership_unreachable(&m, &no_address));
 }
 END_TEST
 
@@ -374,9 +374,9 @@ START_TEST(session_of_a_record)
 	snprintf(s.address, sizeof(s.address), "10.10.1.100");
 	s.port = 3260;
 	snprintf(s.iface, sizeof(s.iface), "vmk1");
-	ck_assert(iscsi_records_session_of(&s, &n));
+	ck_assert(iscsi_ownership_session_of(&s, &n));
 	snprintf(s.iface, sizeof(s.iface), "vmk2");
-	ck_assert(!iscsi_records_session_of(&s, &n));
+	ck_assert(!iscsi_ownership_session_of(&s, &n));
 }
 END_TEST
 

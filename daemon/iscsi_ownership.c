@@ -6,21 +6,21 @@
 #include <strings.h>
 
 #include "iscsi_reach.h"
-#include "iscsi_records.h"
+#include "iscsi_ownership.h"
 
 #define DEFAULT_IFACE "default"
 
-bool iscsi_records_owned(const struct model *m, const char *iface)
+bool iscsi_ownership_owned(const struct model *m, const char *iface)
 {
 	if (m->iscsi.nbindings)
 		return model_iscsi_binding(m, iface) != NULL;
 	return strcmp(iface, DEFAULT_IFACE) == 0;
 }
 
-bool iscsi_records_of_sendtarget(const struct model *m, const char *address, unsigned port,
+bool iscsi_ownership_of_sendtarget(const struct model *m, const char *address, unsigned port,
 				 const struct iscsi_node_info *node)
 {
-	if (!iscsi_records_owned(m, node->iface) ||
+	if (!iscsi_ownership_owned(m, node->iface) ||
 	    strcmp(node->discovery_type, "send_targets") != 0 ||
 	    strcmp(node->discovery_address, address) != 0 || node->discovery_port != port)
 		return false;
@@ -35,21 +35,21 @@ bool iscsi_records_of_sendtarget(const struct model *m, const char *address, uns
 	return !model_iscsi_static(m, node->address, node->port, node->target);
 }
 
-bool iscsi_records_of_static(const char *name, const char *address, unsigned port,
+bool iscsi_ownership_of_static(const char *name, const char *address, unsigned port,
 			     const struct model *m, const struct iscsi_node_info *node)
 {
-	return iscsi_records_owned(m, node->iface) && strcmp(node->discovery_type, "static") == 0 &&
+	return iscsi_ownership_owned(m, node->iface) && strcmp(node->discovery_type, "static") == 0 &&
 	       strcasecmp(node->target, name) == 0 && strcmp(node->address, address) == 0 &&
 	       node->port == port;
 }
 
-bool iscsi_records_unreachable(const struct model *m, const struct iscsi_node_info *node)
+bool iscsi_ownership_unreachable(const struct model *m, const struct iscsi_node_info *node)
 {
 	return model_iscsi_binding(m, node->iface) &&
 	       iscsi_reach(m, node->iface, node->address) == ISCSI_REACH_NO_ROUTE;
 }
 
-bool iscsi_records_session_of(const struct iscsi_session_info *s,
+bool iscsi_ownership_session_of(const struct iscsi_session_info *s,
 			      const struct iscsi_node_info *node)
 {
 	return strcasecmp(s->target, node->target) == 0 && strcmp(s->address, node->address) == 0 &&
