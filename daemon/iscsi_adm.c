@@ -76,18 +76,15 @@ int iscsi_adm_iface_delete(struct iscsi_batch *b, const char *iface, void *tag)
 	return queue(b, ISCSI_ADM_QUICK_MS, ISCSI_OK_CODE(ISCSI_ADM_ERR_NO_OBJS_FOUND), tag, args);
 }
 
-int iscsi_adm_node_new(struct iscsi_batch *b, const char *target, const char *portal,
+int iscsi_adm_node_new(struct iscsi_batch *b, const char *target, const char *portal, int tpgt,
 		       const char *iface, void *tag)
 {
 	char with_tpgt[96];
-	const char *args[] = { "-m", "node", "-T", target, "-p", with_tpgt, "-I", iface, "-o",
-			       "new", NULL };
+	const char *args[] = { "-m", "node", "-T", target, "-p", with_tpgt, "-I", iface,
+			       "-o", "new", NULL };
+	int n = snprintf(with_tpgt, sizeof(with_tpgt), "%s,%d", portal, tpgt);
 
-	/* A record without a portal group tag is written the old way, one
-	 * file per target and portal whatever the iface (usr/idbm.c): the
-	 * record through a second iface would replace the first's. The
-	 * target tells the real tag at login; iscsid takes it from there. */
-	if ((size_t)snprintf(with_tpgt, sizeof(with_tpgt), "%s,1", portal) >= sizeof(with_tpgt))
+	if (n < 0 || (size_t)n >= sizeof(with_tpgt))
 		return -E2BIG;
 	return queue(b, ISCSI_ADM_QUICK_MS, 0, tag, args);
 }
@@ -145,6 +142,14 @@ int iscsi_adm_node_update_pairs(struct iscsi_batch *b, const char *target, const
 int iscsi_adm_node_delete_iface(struct iscsi_batch *b, const char *iface, void *tag)
 {
 	const char *args[] = { "-m", "node", "-I", iface, "-o", "delete", NULL };
+
+	return queue(b, ISCSI_ADM_QUICK_MS, ISCSI_OK_CODE(ISCSI_ADM_ERR_NO_OBJS_FOUND), tag, args);
+}
+
+int iscsi_adm_discovery_delete(struct iscsi_batch *b, const char *portal, void *tag)
+{
+	const char *args[] = { "-m", "discoverydb", "-t", "sendtargets", "-p", portal,
+			       "-o", "delete", NULL };
 
 	return queue(b, ISCSI_ADM_QUICK_MS, ISCSI_OK_CODE(ISCSI_ADM_ERR_NO_OBJS_FOUND), tag, args);
 }

@@ -47,9 +47,12 @@ int iscsi_adm_iface_update(struct iscsi_batch *b, const char *iface, const char 
 int iscsi_adm_iface_delete(struct iscsi_batch *b, const char *iface, void *tag);
 
 /* node records: one, or every one reached through iface. A new record
- * gets portal group tag 1 (portal "ADDR:PORT,1"): open-iscsi keeps one
- * record per target and portal only when the tag is known. */
-int iscsi_adm_node_new(struct iscsi_batch *b, const char *target, const char *portal,
+ * needs its portal group: without one, open-iscsi writes an old-style
+ * record, a single file per portal that the next iface overwrites. Static
+ * targets do not tell it: 1, which a login corrects (open-iscsi updates the
+ * tag the target sends). */
+#define ISCSI_ADM_TPGT_DEFAULT 1
+int iscsi_adm_node_new(struct iscsi_batch *b, const char *target, const char *portal, int tpgt,
 		       const char *iface, void *tag);
 int iscsi_adm_node_update_iface(struct iscsi_batch *b, const char *iface, const char *key,
 				const char *value, void *tag);
@@ -63,6 +66,10 @@ int iscsi_adm_node_update_pairs(struct iscsi_batch *b, const char *target, const
 				const char *iface, const char *const *keys,
 				const char *const *values, size_t n, void *tag);
 int iscsi_adm_node_delete_iface(struct iscsi_batch *b, const char *iface, void *tag);
+
+/* The SendTargets discovery record of portal. open-iscsi deletes every node
+ * record linked to it as well: only when none is left. */
+int iscsi_adm_discovery_delete(struct iscsi_batch *b, const char *portal, void *tag);
 
 /* SendTargets discovery of portal through ifaces (none: the default
  * iface), adding new records only (PITFALLS.md: never update or delete).

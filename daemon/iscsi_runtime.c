@@ -19,6 +19,9 @@
 #include "iscsi_batch.h"
 #include "iscsi_param_sync.h"
 #include "iscsi_chap.h"
+#include "iscsi_idbm.h"
+#include "iscsi_reach.h"
+#include "iscsi_ownership.h"
 #include "iscsi_runtime.h"
 #include "iscsi_state.h"
 #include "iscsi_topology.h"
@@ -64,6 +67,11 @@ struct iscsi_runtime {
 	struct esx_strv rediscovery_portals;   /* its batch's tags point here */
 	struct iscsi_chap_job *chap;           /* CHAP lines before the rediscovery */
 	struct iscsi_chap_job *chap_after;     /* ... and after it, in the background */
+	struct esx_strv rediscovery_skipped;   /* sendtargets no binding can reach */
+	struct iscsi_batch *startup;   /* the start-up repairs, while they run */
+	bool started;
+	void (*started_fn)(void *data);
+	void *started_data;
 };
 
 /* ---- lines of results ---------------------------------------------------- */
@@ -145,9 +153,9 @@ static void drop_background(struct iscsi_runtime *rt, struct background *bg)
 	free(bg);
 }
 
-static void background_done(struct iscsi_batch *b, void *data)
+/* "what: iscsiadm ... failed (exit N): ..." for each item that failed. */
+static void log_failures(struct iscsi_batch *b, const char *what)
 {
-	struct background *bg = data;
 	char text[600];
 
 	for (size_t i = 0; i < iscsi_batch_count(b); i++) {
@@ -156,8 +164,15 @@ static void background_done(struct iscsi_batch *b, void *data)
 		if (item->ok)
 			continue;
 		iscsi_batch_describe(item, text, sizeof(text));
-		log_warn("%s: %s", bg->what, text);
+		log_warn("%s: %s", what, text);
 	}
+}
+
+static void background_done(struct iscsi_batch *b, void *data)
+{
+	struct background *bg = data;
+
+	log_failures(b, bg->what);
 	drop_background(bg->rt, bg);
 }
 
@@ -210,18 +225,17 @@ static void queue_startup(struct iscsi_batch *b, const char *vmk, bool automatic
 }
 
 /* Compare every binding's compliance with what was seen before; log the
- * changes and follow them in node.startup. first: at start-up, where a
+ * changes and queue their node.startup on b. first: at start-up, where a
  * binding that does not comply is logged once too. */
-static void follow_compliance(struct iscsi_runtime *rt, const struct model *m, bool first)
+static void judge_bindings(struct iscsi_runtime *rt, const struct model *m, bool first,
+			   struct iscsi_batch *b)
 {
-	struct iscsi_batch *b = iscsi_batch_new(rt->d->loop, 1, false, 0);
 	struct esx_err err = { 0 };
 	struct topology t;
 	size_t kept = 0;
 
-	if (!b || iscsi_topology_take(rt->d->net, m, &t, &err) < 0) {
-		log_debug("iSCSI binding compliance not checked: %s", b ? err.text : "out of memory");
-		iscsi_batch_free(b);
+	if (iscsi_topology_take(rt->d->net, m, &t, &err) < 0) {
+		log_debug("iSCSI binding compliance not checked: %s", err.text);
 		return;
 	}
 	for (size_t i = 0; i < m->iscsi.nbindings; i++) {
@@ -266,13 +280,20 @@ static void follow_compliance(struct iscsi_runtime *rt, const struct model *m, b
 	}
 	rt->nseen = kept;
 	iscsi_topology_free(&t);
-	iscsi_runtime_background(rt, b, "updating node.startup after a compliance change");
 }
 
 static void on_reconcile_pass(const struct model *m, int ret, void *data)
 {
+	struct iscsi_runtime *rt = data;
+	struct iscsi_batch *b = iscsi_batch_new(rt->d->loop, 1, false, 0);
+
 	(void)ret;
-	follow_compliance(data, m, false);
+	if (!b) {
+		log_err("iSCSI binding compliance not checked: out of memory");
+		return;
+	}
+	judge_bindings(rt, m, false, b);
+	iscsi_runtime_background(rt, b, "updating node.startup after a compliance change");
 }
 
 int iscsi_runtime_usable_bindings(struct iscsi_runtime *rt, const struct model *m,
@@ -317,6 +338,64 @@ static void queue_record_settings(struct iscsi_runtime *rt, struct iscsi_batch *
 		iscsi_runtime_background(rt, own, "applying the stored iSCSI parameters");
 }
 
+/* ---- records that cannot work --------------------------------------------- */
+
+static bool has_session(const struct iscsi_session_info *s, size_t n,
+			const struct iscsi_node_info *node)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (iscsi_ownership_session_of(&s[i], node))
+			return true;
+	}
+	return false;
+}
+
+/* Delete every record of a bound vmk that cannot reach its portal
+ * (discovery through several ifaces makes one per iface and portal,
+ * PITFALLS.md), with a line each. One with a session stays: the network
+ * says otherwise. Deleted here, not with iscsiadm (iscsi_idbm.h). */
+static int prune(const struct model *m, struct iscsi_discovery_line **lines, size_t *n)
+{
+	struct iscsi_session_info *sessions = NULL;
+	struct iscsi_node_info *nodes = NULL;
+	struct esx_err err = { 0 };
+	size_t nnodes = 0, nsessions = 0;
+	int ret = 0;
+
+	if (m->iscsi.nbindings == 0)
+		return 0;
+	if (iscsi_state_nodes(&nodes, &nnodes, &err) < 0 ||
+	    iscsi_state_sessions(&sessions, &nsessions, &err) < 0) {
+		log_warn("Node records that cannot work not looked for: %s", err.text);
+		goto out;
+	}
+	for (size_t i = 0; ret == 0 && i < nnodes; i++) {
+		const struct iscsi_node_info *node = &nodes[i];
+		char portal[MODEL_PORTAL_TEXT_MAX];
+
+		if (!iscsi_ownership_unreachable(m, node) || has_session(sessions, nsessions, node))
+			continue;
+		model_portal_format(node->address, node->port, portal, sizeof(portal));
+		err_reset(&err);
+		if (iscsi_idbm_delete_node(node, &err) < 0) {
+			log_warn("%s", err.text);
+			ret = add_line(lines, n, false,
+				       "Node record of %s at %s through %s, which %s cannot reach, not deleted: %s",
+				       node->target, portal, node->iface, node->iface, err.text);
+			continue;
+		}
+		log_info("Deleted the node record of %s at %s through %s: %s cannot reach %s",
+			 node->target, portal, node->iface, node->iface, node->address);
+		ret = add_line(lines, n, true,
+			       "Node record of %s at %s through %s deleted: %s cannot reach %s",
+			       node->target, portal, node->iface, node->iface, node->address);
+	}
+out:
+	free(nodes);
+	free(sessions);
+	return ret;
+}
+
 /* ---- discovery ------------------------------------------------------------ */
 
 const struct iscsi_discovery_status *iscsi_runtime_discovery(const struct iscsi_runtime *rt)
@@ -330,30 +409,37 @@ static void count_target(const struct iscsi_adm_discovered *rec, void *data)
 		log_err("out of memory counting discovered targets");
 }
 
-/* One line per discovery command of b (tags: the portal text). */
-static int discovery_lines(struct iscsi_batch *b, const char *through,
+/* One line per sendtarget skipped, then per discovery command of b (tags:
+ * "PORTAL through IFACES"); b may be NULL. */
+static int discovery_lines(struct iscsi_batch *b, const struct esx_strv *skipped,
 			   struct iscsi_discovery_line **lines, size_t *n)
 {
-	for (size_t i = 0; i < iscsi_batch_count(b); i++) {
+	for (size_t i = 0; i < skipped->len; i++) {
+		if (add_line(lines, n, false, "%s", skipped->items[i]) < 0)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; b && i < iscsi_batch_count(b); i++) {
 		const struct iscsi_batch_item *item = iscsi_batch_item(b, i);
-		const char *portal = item->tag;
+		const char *what = item->tag;
 		struct esx_strv targets = { 0 };
 		char why[600];
 		int ret;
 
 		if (item->ok) {
 			iscsi_adm_parse_discovery(item->out, count_target, &targets);
-			ret = add_line(lines, n, true, "Discovery at %s through %s: %zu target%s found",
-				       portal, through, targets.len, targets.len == 1 ? "" : "s");
+			ret = add_line(lines, n, true, "Discovery at %s: %zu target%s found", what,
+				       targets.len, targets.len == 1 ? "" : "s");
 			strv_free(&targets);
 		} else if (item->status == ISCSI_ADM_ERR_LOGIN_AUTH_FAILED) {
+			/* The tag is "PORTAL through IFACES". */
+			int portal_len = (int)strcspn(what, " ");
+
 			ret = add_line(lines, n, false,
-				       "Discovery at %s through %s failed: authentication failed at the sendtarget (check its CHAP settings: iscsi adapter discovery sendtarget auth chap get -a %s)",
-				       portal, through, portal);
+				       "Discovery at %s failed: authentication failed at the sendtarget (check its CHAP settings: iscsi adapter discovery sendtarget auth chap get -a %.*s)",
+				       what, portal_len, what);
 		} else {
 			iscsi_batch_describe(item, why, sizeof(why));
-			ret = add_line(lines, n, false, "Discovery at %s through %s failed: %s",
-				       portal, through, why);
+			ret = add_line(lines, n, false, "Discovery at %s failed: %s", what, why);
 		}
 		if (ret < 0)
 			return ret;
@@ -369,25 +455,44 @@ static void status_replace(struct iscsi_runtime *rt, struct iscsi_discovery_line
 	rt->disc.nlines = n;
 }
 
-/* Portal texts live as long as their batch: kept in a strv the batch's
- * owner frees. Queues one discovery per sendtarget through ifaces. */
-static int queue_discoveries(struct iscsi_batch *b, const struct model *m,
-			     const struct esx_strv *ifaces, struct esx_strv *portals)
-{
-	for (size_t i = 0; i < m->iscsi.nsendtargets; i++) {
-		char portal[MODEL_PORTAL_TEXT_MAX];
-		int ret;
+static const char *through_text(const struct esx_strv *ifaces, char *buf, size_t len);
 
-		model_portal_format(m->iscsi.sendtargets[i].address, m->iscsi.sendtargets[i].port,
-				    portal, sizeof(portal));
-		if (strv_add(portals, portal) < 0)
-			return -ENOMEM;
-		ret = iscsi_adm_discover(b, portal, (const char *const *)ifaces->items, ifaces->len,
-					 portals->items[portals->len - 1]);
-		if (ret < 0)
-			return ret;
+/* Queue one discovery per sendtarget through those of ifaces that can reach
+ * it (none given: the default iface); one that none of them can reach is
+ * skipped, with a line in skipped. The tags ("PORTAL through IFACES") live
+ * in portals, which the batch's owner frees after the batch. */
+static int queue_discoveries(struct iscsi_batch *b, const struct model *m,
+			     const struct esx_strv *ifaces, struct esx_strv *portals,
+			     struct esx_strv *skipped)
+{
+	int ret = 0;
+
+	for (size_t i = 0; ret == 0 && i < m->iscsi.nsendtargets; i++) {
+		const struct iscsi_sendtarget *st = &m->iscsi.sendtargets[i];
+		char portal[MODEL_PORTAL_TEXT_MAX], through[256], text[512];
+		struct esx_strv via = { 0 };
+
+		model_portal_format(st->address, st->port, portal, sizeof(portal));
+		for (size_t f = 0; ret == 0 && f < ifaces->len; f++) {
+			if (iscsi_reach_ok(iscsi_reach(m, ifaces->items[f], st->address)))
+				ret = strv_add(&via, ifaces->items[f]);
+		}
+		if (ret == 0 && ifaces->len && via.len == 0) {
+			snprintf(text, sizeof(text),
+				 "Discovery at %s not done: no compliant network portal bound to %s can reach it",
+				 portal, m->iscsi.adapter);
+			ret = strv_add(skipped, text);
+		} else if (ret == 0) {
+			through_text(&via, through, sizeof(through));
+			snprintf(text, sizeof(text), "%s through %s", portal, through);
+			ret = strv_add(portals, text);
+			if (ret == 0)
+				ret = iscsi_adm_discover(b, portal, (const char *const *)via.items,
+							 via.len, portals->items[portals->len - 1]);
+		}
+		strv_free(&via);
 	}
-	return 0;
+	return ret;
 }
 
 /* node.startup of each binding's records: automatic when usable. */
@@ -421,12 +526,10 @@ static void rediscovery_done(struct iscsi_batch *b, void *data)
 	struct iscsi_runtime *rt = data;
 	struct iscsi_discovery_line *lines = NULL;
 	const struct model *m = model_current(rt->d);
-	struct iscsi_batch *startup;
-	char through[256];
+	struct iscsi_batch *after = iscsi_batch_new(rt->d->loop, 1, false, 0);
 	size_t n = 0;
 
-	through_text(&rt->rediscovery_ifaces, through, sizeof(through));
-	if (discovery_lines(b, through, &lines, &n) < 0)
+	if (discovery_lines(b, &rt->rediscovery_skipped, &lines, &n) < 0)
 		log_err("out of memory recording the rediscovery's results");
 	for (size_t i = 0; i < n; i++) {
 		if (lines[i].ok)
@@ -434,19 +537,23 @@ static void rediscovery_done(struct iscsi_batch *b, void *data)
 		else
 			log_warn("%s", lines[i].text);
 	}
+	/* Then the records that cannot work go, and node.startup follows
+	 * the bindings' compliance. */
+	if (m && prune(m, &lines, &n) < 0)
+		log_err("out of memory deleting node records that cannot work");
 	status_replace(rt, lines, n);
 	rt->disc.running = false;
 	rt->disc.finished = time(NULL);
 	iscsi_batch_free(b);
 	rt->rediscovery = NULL;
 	strv_free(&rt->rediscovery_portals);
-	startup = iscsi_batch_new(rt->d->loop, 1, false, 0);
-	if (startup && m) {
-		queue_all_startups(startup, m, &rt->rediscovery_ifaces);
-		queue_record_settings(rt, startup, m);
-		iscsi_runtime_background(rt, startup, "setting node.startup after rediscovery");
+	strv_free(&rt->rediscovery_skipped);
+	if (after && m) {
+		queue_all_startups(after, m, &rt->rediscovery_ifaces);
+		queue_record_settings(rt, after, m);
+		iscsi_runtime_background(rt, after, "after the rediscovery");
 	} else {
-		iscsi_batch_free(startup);
+		iscsi_batch_free(after);
 	}
 	chap_after_rediscovery(rt);
 	strv_free(&rt->rediscovery_ifaces);
@@ -493,7 +600,8 @@ int iscsi_runtime_rediscover(struct iscsi_runtime *rt, const struct model *m,
 		ret = err_set(err, ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (queue_discoveries(b, m, &rt->rediscovery_ifaces, &rt->rediscovery_portals) < 0) {
+	if (queue_discoveries(b, m, &rt->rediscovery_ifaces, &rt->rediscovery_portals,
+			      &rt->rediscovery_skipped) < 0) {
 		ret = err_set(err, ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -509,6 +617,7 @@ int iscsi_runtime_rediscover(struct iscsi_runtime *rt, const struct model *m,
 fail:
 	iscsi_batch_free(b);
 	strv_free(&rt->rediscovery_portals);
+	strv_free(&rt->rediscovery_skipped);
 	strv_free(&rt->rediscovery_ifaces);
 	iscsi_runtime_release(rt);
 	return ret;
@@ -533,6 +642,7 @@ struct iscsi_rescan {
 	enum rescan_phase phase;
 	struct esx_strv usable;          /* ifaces new logins may use */
 	struct esx_strv portals;         /* texts the discovery batch's tags point to */
+	struct esx_strv skipped;         /* sendtargets no usable binding can reach */
 	struct login_tag *tags;
 	size_t ntags;
 	struct iscsi_batch *batch;
@@ -586,24 +696,28 @@ static unsigned remaining_ms(const struct iscsi_rescan *rs)
 
 static void rescan_next(struct iscsi_rescan *rs);
 
+/* Discovery's lines (b NULL: nothing was run), for the rescan and for
+ * `discovery status get`. */
+static void rescan_discovered(struct iscsi_rescan *rs, struct iscsi_batch *b)
+{
+	struct iscsi_discovery_line *lines = NULL;
+	size_t n = 0;
+
+	if (discovery_lines(b, &rs->skipped, &lines, &n) < 0)
+		log_err("out of memory recording discovery results");
+	for (size_t i = 0; i < n; i++)
+		rescan_line(rs, lines[i].ok, "%s", lines[i].text);
+	status_replace(rs->rt, lines, n);
+	rs->rt->disc.finished = time(NULL);
+}
+
 static void rescan_batch_done(struct iscsi_batch *b, void *data)
 {
 	struct iscsi_rescan *rs = data;
 	char text[600];
 
 	if (rs->phase == PHASE_DISCOVERY) {
-		struct iscsi_discovery_line *lines = NULL;
-		char through[256];
-		size_t n = 0;
-
-		through_text(&rs->usable, through, sizeof(through));
-		if (discovery_lines(b, through, &lines, &n) < 0)
-			log_err("out of memory recording discovery results");
-		for (size_t i = 0; i < n; i++)
-			rescan_line(rs, lines[i].ok, "%s", lines[i].text);
-		/* What `discovery status get` shows too. */
-		status_replace(rs->rt, lines, n);
-		rs->rt->disc.finished = time(NULL);
+		rescan_discovered(rs, b);
 	} else if (rs->phase == PHASE_RECORDS || rs->phase == PHASE_SETTINGS) {
 		for (size_t i = 0; i < iscsi_batch_count(b); i++) {
 			const struct iscsi_batch_item *item = iscsi_batch_item(b, i);
@@ -682,6 +796,19 @@ static const struct esx_strv *login_ifaces(const struct iscsi_rescan *rs,
 	return fallback;
 }
 
+/* prune()'s lines become the rescan's (a failure counts). */
+static int prune_rescan(struct iscsi_rescan *rs)
+{
+	struct iscsi_discovery_line *lines = NULL;
+	size_t n = 0;
+	int ret = prune(&rs->m, &lines, &n);
+
+	for (size_t i = 0; i < n; i++)
+		rescan_line(rs, lines[i].ok, "%s", lines[i].text);
+	free(lines);
+	return ret;
+}
+
 static int queue_records(struct iscsi_rescan *rs, struct iscsi_batch *b)
 {
 	struct esx_strv fallback = { 0 };
@@ -694,7 +821,8 @@ static int queue_records(struct iscsi_rescan *rs, struct iscsi_batch *b)
 	if (strv_add(&fallback, DEFAULT_IFACE) < 0)
 		return -ENOMEM;
 	ifaces = login_ifaces(rs, &fallback);
-	if (rs->m.iscsi.nstatics && iscsi_state_nodes(&nodes, &nnodes, &err) < 0)
+	ret = prune_rescan(rs);
+	if (ret == 0 && rs->m.iscsi.nstatics && iscsi_state_nodes(&nodes, &nnodes, &err) < 0)
 		rescan_line(rs, false, "%s", err.text);
 	for (size_t i = 0; ret == 0 && i < rs->m.iscsi.nstatics; i++) {
 		const struct iscsi_static_target *t = &rs->m.iscsi.statics[i];
@@ -702,9 +830,21 @@ static int queue_records(struct iscsi_rescan *rs, struct iscsi_batch *b)
 
 		model_portal_format(t->address, t->port, portal, sizeof(portal));
 		for (size_t f = 0; ret == 0 && f < ifaces->len; f++) {
-			if (have_node(nodes, nnodes, t->name, t->address, t->port, ifaces->items[f]))
+			const char *iface = ifaces->items[f];
+
+			if (have_node(nodes, nnodes, t->name, t->address, t->port, iface))
 				continue;
-			ret = iscsi_adm_node_new(b, t->name, portal, ifaces->items[f], NULL);
+			/* Port binding does not route: no record that cannot work. */
+			if (rs->m.iscsi.nbindings && !iscsi_reach_ok(iscsi_reach(&rs->m, iface,
+										   t->address))) {
+				rescan_line(rs, true, "No node record of %s at %s through %s: %s cannot reach %s",
+					    t->name, portal, iface, iface, t->address);
+				continue;
+			}
+			/* A known portal group keeps open-iscsi from writing an
+			 * old-style record, one per portal for every iface. */
+			ret = iscsi_adm_node_new(b, t->name, portal, ISCSI_ADM_TPGT_DEFAULT, iface,
+						 NULL);
 		}
 	}
 	if (ret == 0)
@@ -714,16 +854,35 @@ static int queue_records(struct iscsi_rescan *rs, struct iscsi_batch *b)
 	return ret;
 }
 
-static bool session_exists(const struct iscsi_session_info *s, size_t n,
-			   const struct iscsi_node_info *node)
+/* Whether node gets a login; the reasons it does not (when report) become
+ * failed lines. */
+static bool wants_login(struct iscsi_rescan *rs, const struct esx_strv *ifaces,
+			const struct iscsi_session_info *sessions, size_t nsessions,
+			const struct iscsi_node_info *node, bool report)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (strcasecmp(s[i].target, node->target) == 0 &&
-		    strcmp(s[i].address, node->address) == 0 && (unsigned)s[i].port == node->port &&
-		    strcmp(s[i].iface, node->iface) == 0)
-			return true;
+	const struct iscsi_binding *bind = model_iscsi_binding(&rs->m, node->iface);
+
+	if (rs->target[0] && strcasecmp(node->target, rs->target) != 0)
+		return false;
+	if (has_session(sessions, nsessions, node))
+		return false;
+	if (bind && !strv_contains(ifaces, node->iface)) {
+		if (report)
+			rescan_line(rs, false,
+				    "Not logged in to %s at %s through %s: the binding of %s to %s does not comply",
+				    node->target, node->address, node->iface, node->iface,
+				    rs->m.iscsi.adapter);
+		return false;
 	}
-	return false;
+	/* A login that cannot connect costs minutes of retries. */
+	if (bind && !iscsi_reach_ok(iscsi_reach(&rs->m, node->iface, node->address))) {
+		if (report)
+			rescan_line(rs, false, "Not logged in to %s at %s through %s: %s cannot reach %s",
+				    node->target, node->address, node->iface, node->iface,
+				    node->address);
+		return false;
+	}
+	return strv_contains(ifaces, node->iface);
 }
 
 static int queue_logins(struct iscsi_rescan *rs, struct iscsi_batch *b)
@@ -744,24 +903,8 @@ static int queue_logins(struct iscsi_rescan *rs, struct iscsi_batch *b)
 		rescan_line(rs, false, "%s", err.text);
 		goto out;
 	}
-	for (size_t i = 0; i < nnodes; i++) {
-		const struct iscsi_node_info *node = &nodes[i];
-		const struct iscsi_binding *bind = model_iscsi_binding(&rs->m, node->iface);
-
-		if (rs->target[0] && strcasecmp(node->target, rs->target) != 0)
-			continue;
-		if (session_exists(sessions, nsessions, node))
-			continue;
-		if (bind && !strv_contains(ifaces, node->iface)) {
-			rescan_line(rs, false,
-				    "Not logged in to %s at %s through %s: the binding of %s to %s does not comply",
-				    node->target, node->address, node->iface, node->iface,
-				    rs->m.iscsi.adapter);
-			continue;
-		}
-		if (strv_contains(ifaces, node->iface))
-			count++;
-	}
+	for (size_t i = 0; i < nnodes; i++)
+		count += wants_login(rs, ifaces, sessions, nsessions, &nodes[i], true);
 	rs->tags = calloc(count ? count : 1, sizeof(*rs->tags));
 	if (!rs->tags) {
 		ret = -ENOMEM;
@@ -771,8 +914,7 @@ static int queue_logins(struct iscsi_rescan *rs, struct iscsi_batch *b)
 		const struct iscsi_node_info *node = &nodes[i];
 		struct login_tag *tag;
 
-		if ((rs->target[0] && strcasecmp(node->target, rs->target) != 0) ||
-		    !strv_contains(ifaces, node->iface) || session_exists(sessions, nsessions, node))
+		if (!wants_login(rs, ifaces, sessions, nsessions, node, false))
 			continue;
 		tag = &rs->tags[rs->ntags++];
 		snprintf(tag->target, sizeof(tag->target), "%s", node->target);
@@ -822,7 +964,7 @@ static void rescan_next(struct iscsi_rescan *rs)
 			return;
 		}
 		if (rs->phase == PHASE_DISCOVERY)
-			ret = queue_discoveries(b, &rs->m, &rs->usable, &rs->portals);
+			ret = queue_discoveries(b, &rs->m, &rs->usable, &rs->portals, &rs->skipped);
 		else if (rs->phase == PHASE_RECORDS)
 			ret = queue_records(rs, b);
 		else if (rs->phase == PHASE_SETTINGS)
@@ -835,6 +977,8 @@ static void rescan_next(struct iscsi_rescan *rs)
 			rescan_finish(rs);
 			return;
 		}
+		if (rs->phase == PHASE_DISCOVERY && iscsi_batch_count(b) == 0)
+			rescan_discovered(rs, NULL);
 		ret = start_batch(rs, b);
 		if (ret == 0)
 			return;      /* rescan_batch_done goes on */
@@ -900,6 +1044,7 @@ void iscsi_rescan_free(struct iscsi_rescan *rs)
 	model_free(&rs->m);
 	strv_free(&rs->usable);
 	strv_free(&rs->portals);
+	strv_free(&rs->skipped);
 	free(rs->tags);
 	free(rs->lines);
 	free(rs);
@@ -996,6 +1141,91 @@ static bool rescan_chap_step(struct iscsi_rescan *rs)
 
 /* ---- life -------------------------------------------------------------- */
 
+static void startup_over(struct iscsi_runtime *rt)
+{
+	void (*fn)(void *data) = rt->started_fn;
+
+	rt->started = true;
+	rt->started_fn = NULL;
+	if (fn)
+		fn(rt->started_data);
+}
+
+static void startup_done(struct iscsi_batch *b, void *data)
+{
+	struct iscsi_runtime *rt = data;
+
+	log_failures(b, "iSCSI start-up");
+	iscsi_batch_free(b);
+	rt->startup = NULL;
+	startup_over(rt);
+}
+
+/* A binding whose iface record is gone (deleted by hand, a restored
+ * /etc/iscsi) gets it back as port binding made it, before open-iscsi's
+ * boot-time logins need it. */
+static void queue_missing_ifaces(const struct model *m, struct iscsi_batch *b)
+{
+	for (size_t i = 0; m->iscsi.enabled && i < m->iscsi.nbindings; i++) {
+		const char *vmk = m->iscsi.bindings[i].vmk;
+		struct esx_err err = { 0 };
+		bool exists;
+
+		if (iscsi_state_iface_exists(vmk, &exists, &err) < 0) {
+			log_warn("%s", err.text);
+			continue;
+		}
+		if (exists)
+			continue;
+		log_notice("The iface record %s of the binding of %s to %s is missing: re-creating it",
+			   vmk, vmk, m->iscsi.adapter);
+		if (iscsi_adm_iface_new(b, vmk, NULL) < 0 ||
+		    iscsi_adm_iface_update(b, vmk, "iface.net_ifacename", vmk, NULL) < 0 ||
+		    iscsi_adm_iface_update(b, vmk, "iface.initiatorname", m->iscsi.iqn, NULL) < 0)
+			log_err("Unable to queue the re-creation of iface record %s: out of memory", vmk);
+	}
+}
+
+/* At start-up, in order: missing iface records, then node.startup of the
+ * bindings that do not comply (the network may have changed while the
+ * daemon was down). */
+static void startup_begin(struct iscsi_runtime *rt, const struct model *m)
+{
+	struct iscsi_batch *b = iscsi_batch_new(rt->d->loop, 1, false, 0);
+	struct esx_err err = { 0 };
+
+	if (!b) {
+		log_err("iSCSI start-up checks skipped: out of memory");
+		rt->started = true;
+		return;
+	}
+	queue_missing_ifaces(m, b);
+	judge_bindings(rt, m, true, b);
+	queue_record_settings(rt, b, m);
+	if (iscsi_batch_count(b) == 0) {
+		iscsi_batch_free(b);
+		rt->started = true;
+		return;
+	}
+	if (iscsi_batch_start(b, startup_done, rt, &err) < 0) {
+		log_err("iSCSI start-up checks: %s", err.text);
+		iscsi_batch_free(b);
+		rt->started = true;
+		return;
+	}
+	rt->startup = b;
+}
+
+void iscsi_runtime_when_started(struct iscsi_runtime *rt, void (*fn)(void *data), void *data)
+{
+	if (!rt || rt->started) {
+		fn(data);
+		return;
+	}
+	rt->started_fn = fn;
+	rt->started_data = data;
+}
+
 int iscsi_runtime_new(struct esxd *d, struct iscsi_runtime **out, struct esx_err *err)
 {
 	struct iscsi_runtime *rt = calloc(1, sizeof(*rt));
@@ -1006,10 +1236,10 @@ int iscsi_runtime_new(struct esxd *d, struct iscsi_runtime **out, struct esx_err
 	rt->d = d;
 	if (d->reconciler)
 		reconcile_set_pass_hook(d->reconciler, on_reconcile_pass, rt);
-	if (d->model) {
-		follow_compliance(rt, d->model, true);
-		queue_record_settings(rt, NULL, d->model);
-	}
+	if (d->model)
+		startup_begin(rt, d->model);
+	else
+		rt->started = true;
 	*out = rt;
 	return 0;
 }
@@ -1032,7 +1262,9 @@ void iscsi_runtime_free(struct iscsi_runtime *rt)
 	iscsi_batch_free(rt->rediscovery);
 	iscsi_chap_job_free(rt->chap);
 	iscsi_chap_job_free(rt->chap_after);
+	iscsi_batch_free(rt->startup);
 	strv_free(&rt->rediscovery_portals);
+	strv_free(&rt->rediscovery_skipped);
 	strv_free(&rt->rediscovery_ifaces);
 	free(rt->seen);
 	free(rt->disc.lines);

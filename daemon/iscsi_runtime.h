@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The software iSCSI adapter's life in the daemon, beyond any one command:
+ * - at start-up, the iface records of bindings re-created when missing;
  * - the compliance of every port binding, recomputed after each reconcile
  *   pass; a binding that stops (or starts again) complying is logged and
  *   its node records' node.startup set to manual (or automatic);
@@ -26,7 +27,14 @@ struct esxd;
 struct iscsi_batch;
 struct iscsi_runtime;
 
+/* Starts judging the bindings after every reconcile pass and, in the
+ * background, the start-up repairs: missing iface records of bindings
+ * re-created, node.startup of the bindings that do not comply set to
+ * manual. Call after the first reconcile pass. */
 int iscsi_runtime_new(struct esxd *d, struct iscsi_runtime **out, struct esx_err *err);
+/* fn(data) once the start-up repairs are over (at once if they are, or rt
+ * is NULL): open-iscsi's boot-time logins must wait for them. */
+void iscsi_runtime_when_started(struct iscsi_runtime *rt, void (*fn)(void *data), void *data);
 /* Stops background work (its children are killed). NULL is allowed. */
 void iscsi_runtime_free(struct iscsi_runtime *rt);
 

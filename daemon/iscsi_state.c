@@ -2,6 +2,7 @@
 /* open-iscsi's sessions, nodes and ifaces, read through libopeniscsiusr. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -18,8 +19,10 @@
 #include "log.h"
 
 #define SESSION_SYSFS "/sys/class/iscsi_session"
+#define CONNECTION_SYSFS "/sys/class/iscsi_connection"
 #define IFACE_DIR "/etc/iscsi/ifaces"   /* open-iscsi's, as Debian builds it */
 #define NODE_DIR "/etc/iscsi/nodes"
+#define SENDTARGETS_DIR "/etc/iscsi/send_targets"
 
 /* libopeniscsiusr's messages go to our log, at debug level: a missing
  * record is an answer here, not a warning. */
@@ -57,16 +60,14 @@ static bool exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-/* One sysfs attribute of a session, its trailing newline cut; "" when the
- * kernel does not have it. */
-static void session_attr(unsigned sid, const char *name, char *out, size_t len)
+/* One sysfs attribute, its trailing newline cut; "" when the kernel does
+ * not have it. */
+static void sysfs_attr(const char *path, char *out, size_t len)
 {
-	char path[128];
 	ssize_t n;
 	int fd;
 
 	out[0] = '\0';
-	snprintf(path, sizeof(path), SESSION_SYSFS "/session%u/%s", sid, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -83,9 +84,42 @@ static void session_attr(unsigned sid, const char *name, char *out, size_t len)
 		out[0] = '\0';
 }
 
+static void session_attr(unsigned sid, const char *name, char *out, size_t len)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), SESSION_SYSFS "/session%u/%s", sid, name);
+	sysfs_attr(path, out, len);
+}
+
+static void connection_attr(unsigned sid, unsigned cid, const char *name, char *out, size_t len)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), CONNECTION_SYSFS "/connection%u:%u/%s", sid, cid, name);
+	sysfs_attr(path, out, len);
+}
+
+void iscsi_state_isid(unsigned sid, char *out, size_t len)
+{
+	snprintf(out, len, "00023d%06x", sid & 0xffffffu);
+}
+
 static void copy(char *to, size_t len, const char *from)
 {
 	snprintf(to, len, "%s", from ? from : "");
+}
+
+static bool software_transport(const char *name)
+{
+	return name && (strcmp(name, "tcp") == 0 || strcmp(name, "iser") == 0);
+}
+
+/* libopeniscsiusr's and iscsiadm's words for "nothing". */
+static bool valid_text(const char *text)
+{
+	return text[0] && strcmp(text, "<empty>") != 0 && strcmp(text, "(null)") != 0 &&
+	       strcmp(text, "default") != 0;
 }
 
 static void fill_session(struct iscsi_session *se, struct iscsi_session_info *s)
@@ -119,6 +153,14 @@ static void fill_session(struct iscsi_session *se, struct iscsi_session_info *s)
 	/* Only whether CHAP is on: the name and secret stay where they are. */
 	session_attr(s->sid, "username", username, sizeof(username));
 	copy(s->username, sizeof(s->username), username[0] ? "set" : "");
+	/* Offload drivers show the ISID; for iscsi_tcp and iser, iscsid makes
+	 * it from the session id and tells only the target. */
+	if (!s->isid[0] && iface && software_transport(iscsi_iface_transport_name_get(iface)))
+		iscsi_state_isid(s->sid, s->isid, sizeof(s->isid));
+	copy(s->local_address, sizeof(s->local_address),
+	     iface ? iscsi_iface_ipaddress_get(iface) : "");
+	if (!valid_text(s->local_address))
+		s->local_address[0] = '\0';
 }
 
 int iscsi_state_sessions(struct iscsi_session_info **out, size_t *count, struct esx_err *err)
@@ -194,6 +236,51 @@ void iscsi_state_node_set_free(struct iscsi_state_node_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
+void iscsi_state_record_value(const char *dump, const char *key, char *out, size_t len)
+{
+	size_t keylen = strlen(key);
+
+	out[0] = '\0';
+	for (const char *line = dump; line && *line;) {
+		const char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+
+		if (n > keylen + 3 && strncmp(line, key, keylen) == 0 &&
+		    strncmp(line + keylen, " = ", 3) == 0) {
+			const char *value = line + keylen + 3;
+			size_t vlen = n - keylen - 3;
+
+			if (vlen >= len)
+				vlen = len - 1;
+			memcpy(out, value, vlen);
+			out[vlen] = '\0';
+			if (strcmp(out, "<empty>") == 0)
+				out[0] = '\0';
+			return;
+		}
+		line = end ? end + 1 : NULL;
+	}
+}
+
+/* What libopeniscsiusr has no getter for, from its dump of the record
+ * (secrets masked: show_secret false). */
+static void fill_node_settings(struct iscsi_node *node, struct iscsi_node_info *info)
+{
+	char *dump = (char *)iscsi_node_dump_config(node, false);
+	char port[16];
+
+	if (!dump)
+		return;
+	iscsi_state_record_value(dump, "node.startup", info->startup, sizeof(info->startup));
+	iscsi_state_record_value(dump, "node.discovery_type", info->discovery_type,
+				 sizeof(info->discovery_type));
+	iscsi_state_record_value(dump, "node.discovery_address", info->discovery_address,
+				 sizeof(info->discovery_address));
+	iscsi_state_record_value(dump, "node.discovery_port", port, sizeof(port));
+	info->discovery_port = (unsigned)strtoul(port, NULL, 10);
+	free(dump);
+}
+
 int iscsi_state_nodes(struct iscsi_node_info **out, size_t *count, struct esx_err *err)
 {
 	struct iscsi_state_node_set set;
@@ -217,6 +304,7 @@ int iscsi_state_nodes(struct iscsi_node_info **out, size_t *count, struct esx_er
 		list[i].port = iscsi_node_conn_port_get(node);
 		list[i].tpgt = iscsi_node_tpgt_get(node);
 		copy(list[i].iface, sizeof(list[i].iface), iscsi_node_iface_name_get(node));
+		fill_node_settings(node, &list[i]);
 	}
 	*out = list;
 	*count = set.n;
@@ -241,4 +329,115 @@ int iscsi_state_iface_exists(const char *name, bool *found, struct esx_err *err)
 	if (errno == ENOENT)
 		return 0;
 	return err_set(err, errno, "Unable to read %s: %s", path, strerror(errno));
+}
+
+bool iscsi_state_discovery_exists(const char *address, unsigned port)
+{
+	char path[160];
+	int n = snprintf(path, sizeof(path), SENDTARGETS_DIR "/%s,%u", address, port);
+
+	return n > 0 && (size_t)n < sizeof(path) && !strchr(address, '/') && exists(path);
+}
+
+bool iscsi_state_connection_name(const char *name, unsigned *sid, unsigned *cid)
+{
+	char *end;
+	unsigned long a, b;
+
+	if (strncmp(name, "connection", 10) != 0 || name[10] < '0' || name[10] > '9')
+		return false;
+	a = strtoul(name + 10, &end, 10);
+	if (*end != ':' || end[1] < '0' || end[1] > '9')
+		return false;
+	b = strtoul(end + 1, &end, 10);
+	if (*end || a > UINT32_MAX || b > UINT32_MAX)
+		return false;
+	*sid = (unsigned)a;
+	*cid = (unsigned)b;
+	return true;
+}
+
+static void fill_connection(const struct iscsi_session_info *s, unsigned cid,
+			    struct iscsi_connection_info *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->sid = s->sid;
+	c->cid = cid;
+	copy(c->target, sizeof(c->target), s->target);
+	copy(c->iface, sizeof(c->iface), s->iface);
+	copy(c->isid, sizeof(c->isid), s->isid);
+	copy(c->session_state, sizeof(c->session_state), s->state);
+	copy(c->local_address, sizeof(c->local_address), s->local_address);
+	connection_attr(s->sid, cid, "state", c->state, sizeof(c->state));
+	connection_attr(s->sid, cid, "persistent_address", c->persistent_address,
+			sizeof(c->persistent_address));
+	connection_attr(s->sid, cid, "address", c->address, sizeof(c->address));
+	connection_attr(s->sid, cid, "header_digest", c->header_digest, sizeof(c->header_digest));
+	connection_attr(s->sid, cid, "data_digest", c->data_digest, sizeof(c->data_digest));
+	connection_attr(s->sid, cid, "max_recv_dlength", c->max_recv_dlength,
+			sizeof(c->max_recv_dlength));
+	connection_attr(s->sid, cid, "max_xmit_dlength", c->max_xmit_dlength,
+			sizeof(c->max_xmit_dlength));
+}
+
+static int by_ids(const void *a, const void *b)
+{
+	const struct iscsi_connection_info *x = a, *y = b;
+
+	if (x->sid != y->sid)
+		return x->sid < y->sid ? -1 : 1;
+	return x->cid < y->cid ? -1 : x->cid > y->cid;
+}
+
+int iscsi_state_connections(struct iscsi_connection_info **out, size_t *count,
+			    struct esx_err *err)
+{
+	struct iscsi_session_info *sessions = NULL;
+	struct iscsi_connection_info *list = NULL, *grown;
+	struct dirent *de;
+	size_t nsessions = 0, n = 0;
+	DIR *dir = NULL;
+	int ret;
+
+	*out = NULL;
+	*count = 0;
+	ret = iscsi_state_sessions(&sessions, &nsessions, err);
+	if (ret < 0 || nsessions == 0)
+		goto out;
+	dir = opendir(CONNECTION_SYSFS);
+	if (!dir) {
+		if (errno != ENOENT)
+			ret = err_set(err, errno, "Unable to read " CONNECTION_SYSFS ": %s",
+				      strerror(errno));
+		goto out;
+	}
+	while ((de = readdir(dir))) {
+		const struct iscsi_session_info *s = NULL;
+		unsigned sid, cid;
+
+		if (!iscsi_state_connection_name(de->d_name, &sid, &cid))
+			continue;
+		for (size_t i = 0; i < nsessions && !s; i++)
+			s = sessions[i].sid == sid ? &sessions[i] : NULL;
+		if (!s)
+			continue;   /* a session that went meanwhile */
+		grown = realloc(list, (n + 1) * sizeof(*grown));
+		if (!grown) {
+			ret = err_set(err, ENOMEM, "out of memory");
+			goto out;
+		}
+		list = grown;
+		fill_connection(s, cid, &list[n++]);
+	}
+	if (n)
+		qsort(list, n, sizeof(*list), by_ids);
+	*out = list;
+	*count = n;
+	list = NULL;
+out:
+	if (dir)
+		closedir(dir);
+	free(list);
+	free(sessions);
+	return ret;
 }

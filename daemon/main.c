@@ -182,6 +182,18 @@ static int setup_signals(struct esxd *d, int *sfd_out)
 	return loop_add_fd(d->loop, sfd, EPOLLIN, on_signal, d);
 }
 
+static void announce_ready(void *data)
+{
+	struct esxd *d = data;
+	int ret;
+
+	log_info("esxclid %s ready on %s (state %s)", PACKAGE_VERSION, d->cfg.socket_path,
+		 d->cfg.state_path);
+	ret = sd_notify_send("READY=1");
+	if (ret < 0)
+		log_warn("could not tell systemd we are ready: %s", strerror(-ret));
+}
+
 int main(int argc, char **argv)
 {
 	struct esxd d = {
@@ -260,11 +272,9 @@ int main(int argc, char **argv)
 		log_err("%s", err.text);
 		goto out;
 	}
-	log_info("esxclid %s ready on %s (state %s)", PACKAGE_VERSION, d.cfg.socket_path,
-		 d.cfg.state_path);
-	ret = sd_notify_send("READY=1");
-	if (ret < 0)
-		log_warn("could not tell systemd we are ready: %s", strerror(-ret));
+	/* Ready once the iSCSI start-up repairs are done: open-iscsi.service,
+	 * ordered after us, logs in through the iface records they restore. */
+	iscsi_runtime_when_started(d.iscsi, announce_ready, &d);
 
 	ret = loop_run(d.loop);
 	if (ret < 0) {

@@ -143,6 +143,15 @@ static void deliver(struct esx_net *n, const struct net_link_event *ev)
 		n->on_link(ev, n->on_link_user);
 }
 
+static void master_name(struct esx_net *n, struct rtnl_link *link, char *out, size_t len)
+{
+	int master = rtnl_link_get_master(link);
+
+	out[0] = '\0';
+	if (master > 0 && !rtnl_link_i2name(n->links, master, out, len))
+		out[0] = '\0';
+}
+
 static void on_cache_change(struct nl_cache *cache, struct nl_object *old_obj,
 			    struct nl_object *new_obj, uint64_t diff, int action, void *data)
 {
@@ -175,6 +184,8 @@ static void on_cache_change(struct nl_cache *cache, struct nl_object *old_obj,
 	ev.carrier = link_carrier(now);
 	ev.was_admin_up = link_admin_up(before);
 	ev.was_carrier = link_carrier(before);
+	master_name(n, now, ev.master, sizeof(ev.master));
+	master_name(n, before, ev.was_master, sizeof(ev.was_master));
 	log_debug("netlink: link %s (%d) %s: admin %s, carrier %s", ev.name, ev.ifindex,
 		  ev.kind == NET_LINK_ADDED ? "added" :
 		  ev.kind == NET_LINK_REMOVED ? "removed" : "changed",

@@ -93,6 +93,9 @@ struct net_link_event {
 	bool managed;                     /* one of the daemon's own interfaces */
 	bool admin_up, carrier;           /* now; last known for NET_LINK_REMOVED */
 	bool was_admin_up, was_carrier;   /* before, for NET_LINK_CHANGED; else = now */
+	/* The bond, team or bridge it is a port of, now and before ("" for
+	 * none): a bond gaining a member changes nothing on the bond itself. */
+	char master[NET_NAME_MAX], was_master[NET_NAME_MAX];
 };
 
 /* Called from net_process_events() only (queries read the kernel directly and

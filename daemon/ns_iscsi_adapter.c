@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * `esxcli iscsi adapter`: the software iSCSI adapter (list, get), its
- * initiator name and alias (set), and the targets it has records of
- * (target list). On Linux the adapter is open-iscsi over iscsi_tcp; the
+ * initiator name and alias (set), and the targets and target portals it
+ * has records of (target list, target portal list). On Linux the adapter is open-iscsi over iscsi_tcp; the
  * values shown are Linux's, in ESXi's fields.
  */
 #include "config.h"
@@ -20,6 +20,7 @@
 #include "command.h"
 #include "commands.h"
 #include "iqn.h"
+#include "iscsi_ownership.h"
 #include "iscsi_state.h"
 #include "netcmd.h"
 #include "ns_iscsi_common.h"
@@ -73,6 +74,16 @@ static const struct esx_field_def target_fields[] = {
 };
 static const struct esx_schema target_schema = { "IscsiTarget", target_fields };
 
+static const struct esx_field_def portal_fields[] = {
+	{ "Adapter", VT_STRING, NULL },
+	{ "Target", VT_STRING, NULL },
+	{ "IP", VT_STRING, NULL },
+	{ "Port", VT_INT, NULL },
+	{ "Tpgt", VT_INT, NULL },
+	{ NULL, 0, NULL },
+};
+static const struct esx_schema portal_schema = { "IscsiTargetPortal", portal_fields };
+
 static const struct esx_option list_options[] = {
 	{ "adapter", 'A', OPT_STRING, 0, NULL, 0, 0, NULL, "The iSCSI adapter name.",
 	  iscsi_cmd_complete_adapter },
@@ -98,6 +109,13 @@ static const struct esx_option set_options[] = {
 };
 
 static const struct esx_option target_list_options[] = {
+	{ "adapter", 'A', OPT_STRING, 0, NULL, 0, 0, NULL, "The iSCSI adapter name.",
+	  iscsi_cmd_complete_adapter },
+	{ "name", 'n', OPT_STRING, 0, NULL, 0, 0, NULL, "The iSCSI target name.", NULL },
+	{ NULL },
+};
+
+static const struct esx_option portal_list_options[] = {
 	{ "adapter", 'A', OPT_STRING, 0, NULL, 0, 0, NULL, "The iSCSI adapter name.",
 	  iscsi_cmd_complete_adapter },
 	{ "name", 'n', OPT_STRING, 0, NULL, 0, 0, NULL, "The iSCSI target name.", NULL },
@@ -245,8 +263,7 @@ static int target_list(struct esx_call *call)
 		ret = iscsi_state_sessions(&sessions, &nsessions, &call->err);
 	for (size_t i = 0; ret == 0 && i < nnodes; i++) {
 		const struct iscsi_node_info *node = &nodes[i];
-		bool ours = m->iscsi.nbindings ? model_iscsi_binding(m, node->iface) != NULL
-					       : strcmp(node->iface, "default") == 0;
+		bool ours = iscsi_ownership_owned(m, node->iface);
 		bool logged_in = false, is_static = false;
 		struct esx_record *rec;
 
@@ -275,6 +292,49 @@ static int target_list(struct esx_call *call)
 	return ret;
 }
 
+static bool same_portal(const struct iscsi_node_info *a, const struct iscsi_node_info *b)
+{
+	return strcasecmp(a->target, b->target) == 0 && strcmp(a->address, b->address) == 0 &&
+	       a->port == b->port && a->tpgt == b->tpgt;
+}
+
+/* One row per target portal the adapter has records of: open-iscsi keeps
+ * one record per portal and iface, ESXi lists the portal once. */
+static int portal_list(struct esx_call *call)
+{
+	const char *only = args_str(&call->args, "name");
+	struct iscsi_node_info *nodes = NULL;
+	const struct model *m;
+	size_t n = 0;
+	int ret = iscsi_cmd_listing(call, &m);
+
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
+	ret = iscsi_state_nodes(&nodes, &n, &call->err);
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		const struct iscsi_node_info *node = &nodes[i];
+		struct esx_record *rec;
+		bool listed = false;
+
+		if (!iscsi_ownership_owned(m, node->iface) ||
+		    (only && strcasecmp(only, node->target) != 0))
+			continue;
+		for (size_t j = 0; j < i && !listed; j++)
+			listed = iscsi_ownership_owned(m, nodes[j].iface) &&
+				 same_portal(&nodes[j], node);
+		if (listed)
+			continue;
+		rec = result_record(call->result, NULL);
+		rec_str(rec, "Adapter", m->iscsi.adapter);
+		rec_str(rec, "Target", node->target);
+		rec_str(rec, "IP", node->address);
+		rec_int(rec, "Port", node->port);
+		rec_int(rec, "Tpgt", node->tpgt);
+	}
+	free(nodes);
+	return ret;
+}
+
 const struct esx_command iscsi_adapter_commands[] = {
 	{ "iscsi adapter list", "List all the iSCSI Host Bus Adapters on the system.",
 	  list_options, adapter_list, SHAPE_TABLE, &list_schema, VT_STRING, CMD_READONLY },
@@ -284,11 +344,14 @@ const struct esx_command iscsi_adapter_commands[] = {
 	  set_options, adapter_set, SHAPE_NONE, NULL, VT_STRING, 0 },
 	{ "iscsi adapter target list", "List iSCSI targets.", target_list_options, target_list,
 	  SHAPE_TABLE, &target_schema, VT_STRING, CMD_READONLY },
+	{ "iscsi adapter target portal list", "List iSCSI target portals.", portal_list_options,
+	  portal_list, SHAPE_TABLE, &portal_schema, VT_STRING, CMD_READONLY },
 	{ NULL },
 };
 
 const struct esx_namespace iscsi_adapter_namespaces[] = {
 	{ "iscsi adapter", "Operations that can be performed on iSCSI adapters" },
 	{ "iscsi adapter target", "Operations that can be performed on iSCSI targets" },
+	{ "iscsi adapter target portal", "Operations that can be performed on iSCSI target portals" },
 	{ NULL, NULL },
 };

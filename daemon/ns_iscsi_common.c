@@ -41,6 +41,18 @@ int iscsi_cmd_enabled(struct esx_call *call, const char *given, const struct mod
 	return 0;
 }
 
+int iscsi_cmd_listing(struct esx_call *call, const struct model **out)
+{
+	const char *given = args_str(&call->args, "adapter");
+	int ret = netcmd_model(call, out);
+
+	if (ret < 0)
+		return ret;
+	if (!(*out)->iscsi.enabled && !given)
+		return 1;
+	return iscsi_cmd_enabled(call, given, out);
+}
+
 int iscsi_cmd_runtime(struct esx_call *call, struct iscsi_runtime **out)
 {
 	*out = call->daemon->iscsi;

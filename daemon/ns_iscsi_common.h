@@ -21,6 +21,9 @@ struct iscsi_runtime;
 /* The committed model with software iSCSI enabled and, when given is not
  * NULL, given naming its adapter. Errors in ESXi's terms otherwise. */
 int iscsi_cmd_enabled(struct esx_call *call, const char *given, const struct model **out);
+/* For lists: as iscsi_cmd_enabled with the optional -A, but 1 (an empty
+ * list, no error) when software iSCSI is off and no adapter was named. */
+int iscsi_cmd_listing(struct esx_call *call, const struct model **out);
 /* The runtime, or an error when it could not be set up. */
 int iscsi_cmd_runtime(struct esx_call *call, struct iscsi_runtime **out);
 /* An -a/--address option into a canonical address and a port (3260 by

@@ -5,9 +5,11 @@
  * physicalnetworkportal list`). A binding is the open-iscsi iface record
  * named as the vmk, with iface.net_ifacename = the vmk; it is made only for
  * a vmk that complies with ESXi's rules (compliance.h) unless forced, and
- * undone when a step fails. Unbinding a vmk that carries storage paths is
- * refused unless forced (iscsi_paths.h says which and what they would
- * lose); forced, its sessions are logged out first.
+ * undone when a step fails; once bound, port binding's subnet rules are
+ * checked and broken ones reported as warnings (iscsi_reach.h). Unbinding a
+ * vmk that carries storage paths is refused unless forced (iscsi_paths.h
+ * says which and what they would lose); forced, its sessions are logged out
+ * first.
  */
 #include "config.h"
 
@@ -23,6 +25,8 @@
 #include "ipaddr.h"
 #include "iscsi_adm.h"
 #include "iscsi_paths.h"
+#include "iscsi_reach.h"
+#include "iscsi_ownership.h"
 #include "iscsi_state.h"
 #include "iscsi_topology.h"
 #include "log.h"
@@ -30,6 +34,7 @@
 #include "netcmd.h"
 #include "ns_iscsi_common.h"
 #include "reconcile.h"
+#include "transaction.h"
 
 /* ---- schemas ---- */
 
@@ -173,6 +178,20 @@ static void bind_undone(struct iscsi_flow *flow, struct iscsi_batch *b)
 	iscsi_flow_end(flow, bf->failure);
 }
 
+/* One warning per portal (address and port) at most. */
+static int warn_portal_once(const struct model *m, const char *vmk, const char *address,
+			    unsigned port, struct esx_strv *seen, struct esx_strv *lines)
+{
+	char portal[MODEL_PORTAL_TEXT_MAX];
+
+	model_portal_format(address, port, portal, sizeof(portal));
+	if (strv_contains(seen, portal))
+		return 0;
+	if (strv_add(seen, portal) < 0)
+		return -ENOMEM;
+	return iscsi_reach_warn_portal(m, vmk, address, port, lines);
+}
+
 /* Take the iface record away again, then report failure. */
 static void bind_undo(struct bind_flow *bf, int failure)
 {
@@ -189,12 +208,53 @@ static void bind_undo(struct bind_flow *bf, int failure)
 	iscsi_flow_end(&bf->base, failure);
 }
 
+/* Port binding's subnet and routing rules (VMware KB 2038869), checked
+ * against the model just committed: every bound vmk in one IPv4 subnet,
+ * and every portal the adapter knows (sendtargets, static targets, the
+ * portals of its node records) reachable from the new vmk. Warnings only:
+ * ESXi binds such a vmk too, and its sessions fail. */
+static void bind_warnings(struct esxd *d, const char *vmk, struct esx_strv *lines)
+{
+	const struct model *m = model_current(d);
+	struct iscsi_node_info *nodes = NULL;
+	struct esx_strv seen = { 0 };
+	struct esx_err ignored = { 0 };
+	size_t nnodes = 0, first = lines->len;
+	int ret;
+
+	if (!m)
+		return;
+	ret = iscsi_reach_warn_subnets(m, vmk, lines);
+	for (size_t i = 0; ret == 0 && i < m->iscsi.nsendtargets; i++) {
+		const struct iscsi_sendtarget *st = &m->iscsi.sendtargets[i];
+
+		ret = warn_portal_once(m, vmk, st->address, st->port, &seen, lines);
+	}
+	for (size_t i = 0; ret == 0 && i < m->iscsi.nstatics; i++) {
+		const struct iscsi_static_target *t = &m->iscsi.statics[i];
+
+		ret = warn_portal_once(m, vmk, t->address, t->port, &seen, lines);
+	}
+	if (ret == 0 && iscsi_state_nodes(&nodes, &nnodes, &ignored) == 0) {
+		for (size_t i = 0; ret == 0 && i < nnodes; i++) {
+			if (iscsi_ownership_owned(m, nodes[i].iface))
+				ret = warn_portal_once(m, vmk, nodes[i].address, nodes[i].port,
+						       &seen, lines);
+		}
+	}
+	for (size_t i = first; i < lines->len; i++)
+		log_warn("%s", lines->items[i]);
+	free(nodes);
+	strv_free(&seen);
+}
+
 static void bind_made(struct iscsi_flow *flow, struct iscsi_batch *b)
 {
 	struct bind_flow *bf = (struct bind_flow *)flow;
 	const struct iscsi_batch_item *bad = iscsi_batch_first_failure(b);
 	struct esx_err *err = iscsi_flow_err(flow);
-	char text[600];
+	struct esx_strv lines = { 0 };
+	char text[600], *message;
 	int ret;
 
 	if (bad) {
@@ -208,11 +268,17 @@ static void bind_made(struct iscsi_flow *flow, struct iscsi_batch *b)
 		bind_undo(bf, ret);
 		return;
 	}
-	if (flow->call && bf->forced)
-		result_message(flow->call->result,
-			       "%s bound to %s although it does not comply: %s: %s",
-			       bf->vmk, bf->adapter, compliance_fault_name(bf->c.fault),
-			       bf->c.message);
+	if (bf->forced) {
+		snprintf(text, sizeof(text), "%s bound to %s although it does not comply: %s: %s",
+			 bf->vmk, bf->adapter, compliance_fault_name(bf->c.fault), bf->c.message);
+		strv_add(&lines, text);
+	}
+	bind_warnings(flow->d, bf->vmk, &lines);
+	message = iscsi_reach_join(&lines);
+	if (flow->call && message)
+		result_message(flow->call->result, "%s", message);
+	free(message);
+	strv_free(&lines);
 	iscsi_flow_end(flow, 0);
 }
 

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * `esxcli iscsi session` (list, add: log in, remove: log out) and
+ * `esxcli iscsi session` (list, add: log in, remove: log out),
+ * `esxcli iscsi session connection list` and
  * `esxcli storage core adapter rescan` for the software iSCSI adapter:
  * rediscovery, then logins through every compliant binding (N bindings x M
  * portals), with a result line per item and an overall deadline.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +48,31 @@ static const struct esx_field_def session_fields[] = {
 	{ NULL, 0, NULL },
 };
 static const struct esx_schema session_schema = { "IscsiSession", session_fields };
+
+/* What Linux does not have is "" (docs/iscsi.md), hence strings. */
+static const struct esx_field_def connection_fields[] = {
+	{ "Adapter", VT_STRING, NULL },
+	{ "Target", VT_STRING, NULL },
+	{ "ISID", VT_STRING, NULL },
+	{ "CID", VT_INT, NULL },
+	{ "DataDigest", VT_STRING, NULL },
+	{ "HeaderDigest", VT_STRING, NULL },
+	{ "IFMarker", VT_BOOL, NULL },
+	{ "IFMarkerInterval", VT_STRING, NULL },
+	{ "MaxRecvDataSegmentLength", VT_INT, NULL },
+	{ "MaxTransmitDataSegmentLength", VT_INT, NULL },
+	{ "OFMarker", VT_BOOL, NULL },
+	{ "OFMarkerInterval", VT_STRING, NULL },
+	{ "ConnectionAddress", VT_STRING, NULL },
+	{ "RemoteAddress", VT_STRING, NULL },
+	{ "LocalAddress", VT_STRING, NULL },
+	{ "SessionCreateTime", VT_STRING, NULL },
+	{ "ConnectionCreateTime", VT_STRING, NULL },
+	{ "ConnectionStartTime", VT_STRING, NULL },
+	{ "State", VT_STRING, NULL },
+	{ NULL, 0, NULL },
+};
+static const struct esx_schema connection_schema = { "IscsiConnection", connection_fields };
 
 static const struct esx_option list_options[] = {
 	{ "adapter", 'A', OPT_STRING, 0, NULL, 0, 0, NULL, "The iSCSI adapter name.",
@@ -90,19 +117,14 @@ static int session_list(struct esx_call *call)
 {
 	const char *target = args_str(&call->args, "name");
 	const char *isid = args_str(&call->args, "isid");
-	const char *given = args_str(&call->args, "adapter");
 	struct iscsi_session_info *sessions = NULL;
 	const struct model *m;
 	size_t n = 0;
-	int ret = netcmd_model(call, &m);
+	int ret = iscsi_cmd_listing(call, &m);
 
-	if (ret < 0)
-		return ret;
-	if (!m->iscsi.enabled && !given)
-		return 0;
-	ret = iscsi_cmd_enabled(call, given, &m);
-	if (ret == 0)
-		ret = iscsi_state_sessions(&sessions, &n, &call->err);
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
+	ret = iscsi_state_sessions(&sessions, &n, &call->err);
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		const struct iscsi_session_info *s = &sessions[i];
 		struct esx_record *rec;
@@ -131,6 +153,81 @@ static int session_list(struct esx_call *call)
 		rec_int(rec, "TSIH", number(s->tsih));
 	}
 	free(sessions);
+	return ret;
+}
+
+/* ---- connection list ---- */
+
+static const char *digest_word(const char *sysfs)
+{
+	if (!sysfs[0])
+		return "";
+	return strcmp(sysfs, "0") == 0 ? "NONE" : "CRC32C";
+}
+
+/* ESXi's logged_in for a connection that is up in a logged-in session;
+ * otherwise what the kernel says, in lower case. */
+static void state_word(const struct iscsi_connection_info *c, char *out, size_t len)
+{
+	const char *word = c->state;
+	size_t i;
+
+	if (strcmp(c->state, "up") == 0 && strcmp(c->session_state, "LOGGED_IN") == 0)
+		word = "logged_in";
+	else if (!c->state[0])
+		word = c->session_state;
+	for (i = 0; word[i] && i + 1 < len; i++)
+		out[i] = (char)tolower((unsigned char)word[i]);
+	out[i] = '\0';
+}
+
+static int connection_list(struct esx_call *call)
+{
+	const char *target = args_str(&call->args, "name");
+	const char *isid = args_str(&call->args, "isid");
+	struct iscsi_connection_info *conns = NULL;
+	const struct model *m;
+	size_t n = 0;
+	int ret = iscsi_cmd_listing(call, &m);
+
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
+	ret = iscsi_state_connections(&conns, &n, &call->err);
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		const struct iscsi_connection_info *c = &conns[i];
+		char heading[ISCSI_NAME_MAX + 64], state[32];
+		struct esx_record *rec;
+
+		if ((target && strcasecmp(target, c->target) != 0) ||
+		    (isid && strcasecmp(isid, c->isid) != 0))
+			continue;
+		snprintf(heading, sizeof(heading), "%s,%s,%s,%u", m->iscsi.adapter, c->target,
+			 c->isid, c->cid);
+		state_word(c, state, sizeof(state));
+		rec = result_record(call->result, heading);
+		rec_str(rec, "Adapter", m->iscsi.adapter);
+		rec_str(rec, "Target", c->target);
+		rec_str(rec, "ISID", c->isid);
+		rec_int(rec, "CID", c->cid);
+		rec_str(rec, "DataDigest", digest_word(c->data_digest));
+		rec_str(rec, "HeaderDigest", digest_word(c->header_digest));
+		/* open-iscsi never negotiates markers (it sends IFMarker=No,
+		 * OFMarker=No); without markers there is no interval. */
+		rec_bool(rec, "IFMarker", false);
+		rec_str(rec, "IFMarkerInterval", "");
+		rec_int(rec, "MaxRecvDataSegmentLength", number(c->max_recv_dlength));
+		rec_int(rec, "MaxTransmitDataSegmentLength", number(c->max_xmit_dlength));
+		rec_bool(rec, "OFMarker", false);
+		rec_str(rec, "OFMarkerInterval", "");
+		rec_str(rec, "ConnectionAddress", c->persistent_address);
+		rec_str(rec, "RemoteAddress", c->address);
+		rec_str(rec, "LocalAddress", c->local_address);
+		rec_str(rec, "SessionCreateTime", "");
+		rec_str(rec, "ConnectionCreateTime", "");
+		rec_str(rec, "ConnectionStartTime", "");
+		rec_str(rec, "State", state);
+	}
+	free(conns);
 	return ret;
 }
 
@@ -334,6 +431,8 @@ out:
 const struct esx_command iscsi_session_commands[] = {
 	{ "iscsi session list", "List iSCSI sessions.", list_options, session_list,
 	  SHAPE_STRUCTS, &session_schema, VT_STRING, CMD_READONLY },
+	{ "iscsi session connection list", "List iSCSI connections.", list_options,
+	  connection_list, SHAPE_STRUCTS, &connection_schema, VT_STRING, CMD_READONLY },
 	{ "iscsi session add", "Login sessions on current iSCSI configuration.", change_options,
 	  session_add, SHAPE_NONE, NULL, VT_STRING, 0 },
 	{ "iscsi session remove", "Logout sessions on current iSCSI configuration.",
@@ -346,6 +445,7 @@ const struct esx_command iscsi_session_commands[] = {
 
 const struct esx_namespace iscsi_session_namespaces[] = {
 	{ "iscsi session", "Operations that can be performed on iSCSI sessions" },
+	{ "iscsi session connection", "Operations that can be performed on iSCSI connections" },
 	{ "storage", "Includes core storage commands and other storage management commands." },
 	{ "storage core", "VMware core storage commands." },
 	{ "storage core adapter", "Operations on the storage adapters." },

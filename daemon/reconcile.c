@@ -881,8 +881,9 @@ static void schedule(struct reconciler *r)
 		loop_timer_arm(r->d->loop, &r->again, loop_now_ms());
 }
 
-/* A link event matters when it concerns an uplink of the model or one of
- * our own links. */
+/* A link event matters when it concerns an uplink of the model, a port of
+ * one (a bond gaining or losing a member changes what port binding thinks
+ * of it), or one of our own links. */
 static void on_link_event(const struct net_link_event *ev, void *data)
 {
 	struct reconciler *r = data;
@@ -890,7 +891,10 @@ static void on_link_event(const struct net_link_event *ev, void *data)
 	bool relevant = ev->kind == NET_LINK_RESYNCED || ev->managed;
 
 	for (size_t i = 0; m && !relevant && i < m->nvswitches; i++)
-		relevant = strv_contains(&m->vswitches[i].uplinks, ev->name);
+		relevant = strv_contains(&m->vswitches[i].uplinks, ev->name) ||
+			   (ev->master[0] && strv_contains(&m->vswitches[i].uplinks, ev->master)) ||
+			   (ev->was_master[0] &&
+			    strv_contains(&m->vswitches[i].uplinks, ev->was_master));
 	if (!relevant)
 		return;
 	if (ev->kind == NET_LINK_CHANGED && ev->carrier != ev->was_carrier && !ev->managed)
