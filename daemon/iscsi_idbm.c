@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "iscsi_idbm.h"
+#include "iscsi_records.h"
 #include "iscsi_state.h"
 
 /* Debian's open-iscsi: ISCSI_CONFIG_ROOT and LOCK_DIR (usr/idbm.h). */
@@ -51,39 +52,29 @@ static int path(char *out, size_t len, const char *fmt, ...)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* idbm_lock(): a hard link of the lock file to lock.write is the lock. */
+/* open-iscsi's lock (iscsi_records.h), waited for a little: LOCK_TRIES x
+ * 10 ms at most, as idbm_lock() waits between its tries. */
 static int lock_take(struct esx_err *err)
 {
+	const struct iscsi_db db = { config_root, lock_root };
 	struct timespec wait = { 0, LOCK_WAIT_NS };
-	char lock[300], held[300];
-	int fd;
 
-	if (path(lock, sizeof(lock), "%s/lock", lock_root) < 0 ||
-	    path(held, sizeof(held), "%s/lock.write", lock_root) < 0)
-		return err_set(err, ENAMETOOLONG, "open-iscsi's lock path is too long");
-	if (mkdir(lock_root, 0770) < 0 && errno != EEXIST)
-		return err_set(err, errno, "Unable to create %s: %s", lock_root, strerror(errno));
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-	if (fd < 0)
-		return err_set(err, errno, "Unable to open %s: %s", lock, strerror(errno));
-	close(fd);
 	for (int i = 0; i < LOCK_TRIES; i++) {
-		if (link(lock, held) == 0)
-			return 0;
-		if (errno != EEXIST)
-			return err_set(err, errno, "Unable to lock open-iscsi's records (%s): %s", held,
-				       strerror(errno));
+		int ret = iscsi_db_trylock(&db, err);
+
+		if (ret != -EAGAIN)
+			return ret;
 		nanosleep(&wait, NULL);
 	}
-	return err_set(err, EBUSY, "open-iscsi's records are locked (%s); try again", held);
+	return err_set(err, EBUSY, "open-iscsi's records are locked (%s/lock.write); try again",
+		       lock_root);
 }
 
 static void lock_release(void)
 {
-	char held[300];
+	const struct iscsi_db db = { config_root, lock_root };
 
-	if (path(held, sizeof(held), "%s/lock.write", lock_root) == 0)
-		unlink(held);
+	iscsi_db_unlock(&db);
 }
 
 static int remove_file(const char *file, struct esx_err *err)

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_replace.h"
 #include "iscsi_initiator.h"
 
 #define FILE_MAX (64 * 1024)
@@ -172,44 +172,13 @@ static int compose(const char *old, const char *name, const char *alias, struct 
 	return t->failed ? -ENOMEM : 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void sync_dir(const char *path)
-{
-	char *copy = strdup(path);
-	int fd;
-
-	if (!copy)
-		return;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(copy);
-}
-
 int iscsi_initiator_write(const char *path, const char *name, const char *alias,
 			  struct esx_err *err)
 {
 	struct text t = { 0 };
-	char *old = NULL, tmp[512] = "";
+	char *old = NULL, tmp[512];
 	mode_t mode = 0644;
-	int fd = -1, ret, n;
+	int ret, n;
 
 	ret = slurp(path, &old, &mode, err);
 	if (ret < 0 && ret != -ENOENT)
@@ -224,33 +193,8 @@ int iscsi_initiator_write(const char *path, const char *name, const char *alias,
 		ret = err_set(err, ENAMETOOLONG, "Path too long: %s", path);
 		goto out;
 	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		ret = err_set(err, errno, "Unable to write %s: %s", path, strerror(errno));
-		tmp[0] = '\0';
-		goto out;
-	}
-	ret = fchmod(fd, mode) < 0 ? -errno : 0;
-	if (ret == 0)
-		ret = write_all(fd, t.buf ? t.buf : "", t.len);
-	if (ret == 0 && fsync(fd) < 0)
-		ret = -errno;
-	if (ret == 0 && close(fd) < 0)
-		ret = -errno;
-	fd = -1;
-	if (ret == 0 && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret < 0) {
-		err_set(err, -ret, "Unable to write %s: %s", path, strerror(-ret));
-		goto out;
-	}
-	tmp[0] = '\0';
-	sync_dir(path);
+	ret = file_replace(path, tmp, t.buf, t.len, mode, err);
 out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp[0] && ret < 0)
-		unlink(tmp);
 	free(old);
 	free(t.buf);
 	return ret;

@@ -12,44 +12,20 @@
 #include "iscsi_node_records.h"
 #include "model.h"
 
-/* One "key = value" line's value into out when its key is key. */
-static bool take(const char *line, size_t len, const char *key, char *out, size_t out_len)
-{
-	size_t klen = strlen(key);
-	const char *value;
-	size_t vlen;
-
-	if (len < klen + 3 || strncmp(line, key, klen) != 0 || strncmp(line + klen, " = ", 3) != 0)
-		return false;
-	value = line + klen + 3;
-	vlen = len - klen - 3;
-	if (vlen == strlen("<empty>") && strncmp(value, "<empty>", vlen) == 0)
-		vlen = 0;
-	snprintf(out, out_len, "%.*s", (int)(vlen < out_len ? vlen : out_len - 1), value);
-	return true;
-}
-
 void iscsi_node_record_parse_dump(const char *dump, struct iscsi_node_record *rec)
 {
-	char port[16] = "", type[32] = "";
+	char port[16], type[32];
 
-	rec->discovery_address[0] = '\0';
-	rec->discovery_port = 0;
-	memset(rec->values, 0, sizeof(rec->values));
-	while (dump && *dump) {
-		const char *end = strchr(dump, '\n');
-		size_t len = end ? (size_t)(end - dump) : strlen(dump);
-		bool found = take(dump, len, "node.discovery_address", rec->discovery_address,
-				  sizeof(rec->discovery_address)) ||
-			     take(dump, len, "node.discovery_port", port, sizeof(port)) ||
-			     take(dump, len, "node.discovery_type", type, sizeof(type));
+	iscsi_state_record_value(dump, "node.discovery_address", rec->discovery_address,
+				 sizeof(rec->discovery_address));
+	iscsi_state_record_value(dump, "node.discovery_port", port, sizeof(port));
+	iscsi_state_record_value(dump, "node.discovery_type", type, sizeof(type));
+	for (int p = 0; p < ISCSI_PARAM_COUNT; p++) {
+		const char *key = iscsi_node_key(p);
 
-		for (int p = 0; !found && p < ISCSI_PARAM_COUNT; p++) {
-			const char *key = iscsi_node_key(p);
-
-			found = key && take(dump, len, key, rec->values[p], sizeof(rec->values[p]));
-		}
-		dump = end ? end + 1 : dump + len;
+		rec->values[p][0] = '\0';
+		if (key)
+			iscsi_state_record_value(dump, key, rec->values[p], sizeof(rec->values[p]));
 	}
 	rec->discovery_port = (unsigned)strtoul(port, NULL, 10);
 	/* A record made by hand or from firmware has no parent sendtarget,

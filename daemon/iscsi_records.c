@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_replace.h"
 #include "iscsi_records.h"
 #include "loop.h"
 
@@ -552,39 +553,6 @@ static int check_auth(const struct iscsi_auth *a, struct esx_err *err)
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void sync_parent(const char *path)
-{
-	char dir[PATH_MAX];
-	char *slash;
-	int fd;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		return;
-	*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 /* The temporary file lives in the database's top directory: a stray file
  * in a record directory would look like a record (or an iface) to
  * iscsiadm. Same file system, so rename() works. */
@@ -592,28 +560,10 @@ static int replace_file(const char *path, const char *tmp_dir, const struct text
 			struct esx_err *err)
 {
 	char tmp[PATH_MAX];
-	int fd = -1, ret;
 
 	if (join(tmp, tmp_dir, ".esxclid-record-XXXXXX", NULL) < 0)
 		return err_set(err, ENAMETOOLONG, "Path too long: %s", tmp_dir);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return err_set(err, errno, "Unable to write %s: %s", path, strerror(errno));
-	ret = fchmod(fd, 0600) < 0 ? -errno : 0;
-	if (ret == 0)
-		ret = write_all(fd, t->buf, t->len);
-	if (ret == 0 && fsync(fd) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && ret == 0)
-		ret = -errno;
-	if (ret == 0 && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret < 0) {
-		unlink(tmp);
-		return err_set(err, -ret, "Unable to write %s: %s", path, strerror(-ret));
-	}
-	sync_parent(path);
-	return 0;
+	return file_replace(path, tmp, t->buf, t->len, 0600, err);
 }
 
 /* The database directory a record path lies under. */

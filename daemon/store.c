@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "log.h"
+#include "file_replace.h"
 #include "store.h"
 
 /* Deeper nesting than json-c's default of 32 leaves room for later issues. */
@@ -399,21 +400,6 @@ struct json_object *store_edit(const struct esx_store *s)
 	return copy;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int check_edited(const struct esx_store *s, struct json_object *edited,
 			struct esx_err *err)
 {
@@ -430,27 +416,14 @@ static int check_edited(const struct esx_store *s, struct json_object *edited,
 	return 0;
 }
 
-/* After the rename the new file is the state file; a directory that cannot
- * be synced only means the rename may not survive a crash, so it is logged
- * and the commit stands (memory keeps matching the disk). */
-static void sync_directory(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0 || fsync(fd) < 0)
-		log_err("cannot sync directory %s after writing the state file: %s", dir,
-			strerror(errno));
-	if (fd >= 0)
-		close(fd);
-}
-
 int store_commit(struct esx_store *s, struct json_object *edited, struct esx_err *err)
 {
-	char tmp_path[PATH_MAX];
+	char tmp_template[PATH_MAX];
+	struct esx_err inner = { 0 };
 	const char *text;
+	char *file = NULL;
 	size_t text_len;
-	bool tmp_exists = false;
-	int fd = -1, ret, n;
+	int ret, n;
 
 	ret = check_edited(s, edited, err);
 	if (ret < 0) {
@@ -460,62 +433,28 @@ int store_commit(struct esx_store *s, struct json_object *edited, struct esx_err
 	}
 	text = json_object_to_json_string_length(edited, JSON_C_TO_STRING_PRETTY |
 						 JSON_C_TO_STRING_NOSLASHESCAPE, &text_len);
-	if (!text) {
+	file = text ? malloc(text_len + 2) : NULL;
+	if (!file) {
 		ret = err_set(err, ENOMEM, "Out of memory");
 		goto out;
 	}
-	n = snprintf(tmp_path, sizeof(tmp_path), "%s/.%s.XXXXXX", s->dir, s->base);
-	if (n < 0 || (size_t)n >= sizeof(tmp_path)) {
+	memcpy(file, text, text_len);
+	memcpy(file + text_len, "\n", 2);
+	n = snprintf(tmp_template, sizeof(tmp_template), "%s/.%s.XXXXXX", s->dir, s->base);
+	if (n < 0 || (size_t)n >= sizeof(tmp_template)) {
 		ret = err_set(err, ENAMETOOLONG, "State file path is too long: %s", s->path);
 		goto out;
 	}
-	fd = mkostemp(tmp_path, O_CLOEXEC);
-	if (fd < 0) {
-		ret = err_set(err, errno, "Cannot save the configuration: cannot create a "
-			      "temporary file in %s: %s", s->dir, strerror(errno));
-		goto out;
-	}
-	tmp_exists = true;
-	if (fchmod(fd, 0600) < 0) {
-		ret = err_set(err, errno, "Cannot save the configuration: chmod %s: %s", tmp_path,
-			      strerror(errno));
-		goto out;
-	}
-	ret = write_all(fd, text, text_len);
-	if (ret == 0)
-		ret = write_all(fd, "\n", 1);
+	ret = file_replace(s->path, tmp_template, file, text_len + 1, 0600, &inner);
 	if (ret < 0) {
-		ret = err_set(err, ret, "Cannot save the configuration: write %s: %s", tmp_path,
-			      strerror(-ret));
+		ret = err_set(err, -ret, "Cannot save the configuration: %s", inner.text);
 		goto out;
 	}
-	if (fsync(fd) < 0) {
-		ret = err_set(err, errno, "Cannot save the configuration: fsync %s: %s", tmp_path,
-			      strerror(errno));
-		goto out;
-	}
-	ret = close(fd);
-	fd = -1;
-	if (ret < 0) {
-		ret = err_set(err, errno, "Cannot save the configuration: close %s: %s", tmp_path,
-			      strerror(errno));
-		goto out;
-	}
-	if (rename(tmp_path, s->path) < 0) {
-		ret = err_set(err, errno, "Cannot save the configuration: rename %s to %s: %s",
-			      tmp_path, s->path, strerror(errno));
-		goto out;
-	}
-	tmp_exists = false;
-	sync_directory(s->dir);
 	json_object_put(s->root);
 	s->root = edited;
 	edited = NULL;
 out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp_exists && unlink(tmp_path) < 0)
-		log_err("cannot remove temporary file %s: %s", tmp_path, strerror(errno));
+	free(file);
 	json_object_put(edited);
 	return ret;
 }
