@@ -48,6 +48,14 @@
 #   lab_mpath_round_robin          the array's LUNs: one path group, Round
 #                                  Robin, one I/O per path (a drop-in)
 #   lab_mpath_active_paths LUN     how many paths to LUN are active/ready
+#   lab_esx_each NS CMD...         esxcli NS CMD for each CMD (quotes in CMD
+#                                  work); bails out at the first that fails
+#   lab_pinned_vmks [IPV4_OPTS]    vSwitch1 on vmnic1+vmnic2, portgroups
+#                                  iSCSI-1/-2 pinned to one uplink each, vmk1
+#                                  10.10.1.11 and vmk2 10.10.1.12 (IPV4_OPTS
+#                                  added to both, e.g. "-g GW"), both checked
+#                                  to reach LAB_PORTAL1: the usual start of a
+#                                  port-binding scenario
 #   lab_read_split MAP NIC1 NIC2   four direct readers of 25 MiB each on
 #                                  MAP with both NICs shaped to 200 Mbit/s;
 #                                  sets LAB_SPLIT_OK (true/false),
@@ -63,6 +71,32 @@ _lab_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$_lab_lib_dir/topology.sh"
 # shellcheck source=tests/net/lib.sh
 . "${LAB_NET_LIB:-$_lab_lib_dir/../net/lib.sh}"
+
+lab_esx_each() {
+	local ns=$1 cmd out
+	shift
+	for cmd in "$@"; do
+		out=$(eval "esx $ns $cmd" 2>&1) || { echo "Bail out! esxcli $ns $cmd: $out"; exit 99; }
+	done
+}
+
+lab_pinned_vmks() {
+	local opts=${1:-} vmk
+	lab_esx_each network "vswitch standard add -v vSwitch1" \
+		"vswitch standard uplink add -u vmnic1 -v vSwitch1" \
+		"vswitch standard uplink add -u vmnic2 -v vSwitch1" \
+		"vswitch standard portgroup add -p iSCSI-1 -v vSwitch1" \
+		"vswitch standard portgroup add -p iSCSI-2 -v vSwitch1" \
+		"vswitch standard portgroup policy failover set -p iSCSI-1 -a vmnic1 -s \"\"" \
+		"vswitch standard portgroup policy failover set -p iSCSI-2 -a vmnic2 -s \"\"" \
+		"ip interface add -i vmk1 -p iSCSI-1" \
+		"ip interface add -i vmk2 -p iSCSI-2" \
+		"ip interface ipv4 set -i vmk1 -t static -I 10.10.1.11 -N 255.255.255.0 $opts" \
+		"ip interface ipv4 set -i vmk2 -t static -I 10.10.1.12 -N 255.255.255.0 $opts"
+	for vmk in vmk1 vmk2; do
+		check "$vmk reaches $LAB_PORTAL1" lab_wait_for 20 ping -c 1 -W 2 -I "$vmk" "$LAB_PORTAL1"
+	done
+}
 
 lab_require_nics() {
 	[ "$LAB_NICS" -ge "$1" ] || skip "needs $1 NICs, the lab has $LAB_NICS"

@@ -34,31 +34,16 @@ if $BOND && ! { ip link add bond0 type bond mode active-backup miimon 100 &&
 	exit 99
 fi
 lab_start_daemon
-cmds=("vswitch standard add -v vSwitch1"
-	"vswitch standard uplink add -u vmnic1 -v vSwitch1"
-	"vswitch standard uplink add -u vmnic2 -v vSwitch1"
-	"vswitch standard portgroup add -p iSCSI-1 -v vSwitch1"
-	"vswitch standard portgroup add -p iSCSI-2 -v vSwitch1"
-	"vswitch standard portgroup policy failover set -p iSCSI-1 -a vmnic1 -s \"\""
-	"vswitch standard portgroup policy failover set -p iSCSI-2 -a vmnic2 -s \"\""
-	"ip interface add -i vmk1 -p iSCSI-1"
-	"ip interface add -i vmk2 -p iSCSI-2"
-	"ip interface ipv4 set -i vmk1 -t static -I 10.10.1.11 -N 255.255.255.0"
-	"ip interface ipv4 set -i vmk2 -t static -I 10.10.1.12 -N 255.255.255.0")
+lab_pinned_vmks
 if $BOND; then
-	cmds+=("vswitch standard add -v vSwitch2"
-		"vswitch standard uplink add -u bond0 -v vSwitch2"
-		"vswitch standard portgroup add -p iSCSI-B -v vSwitch2"
-		"vswitch standard portgroup policy failover set -p iSCSI-B -a bond0 -s \"\""
-		"ip interface add -i vmk4 -p iSCSI-B"
-		"ip interface ipv4 set -i vmk4 -t static -I 10.10.1.14 -N 255.255.255.0")
+	lab_esx_each network "vswitch standard add -v vSwitch2" \
+		"vswitch standard uplink add -u bond0 -v vSwitch2" \
+		"vswitch standard portgroup add -p iSCSI-B -v vSwitch2" \
+		"vswitch standard portgroup policy failover set -p iSCSI-B -a bond0 -s \"\"" \
+		"ip interface add -i vmk4 -p iSCSI-B" \
+		"ip interface ipv4 set -i vmk4 -t static -I 10.10.1.14 -N 255.255.255.0"
+	check "vmk4 reaches $LAB_PORTAL1" lab_wait_for 20 ping -c 1 -W 2 -I vmk4 "$LAB_PORTAL1"
 fi
-for cmd in "${cmds[@]}"; do
-	out=$(eval "esx network $cmd" 2>&1) || { echo "Bail out! esxcli network $cmd: $out"; exit 99; }
-done
-for vmk in $VMKS; do
-	check "$vmk reaches $LAB_PORTAL1" lab_wait_for 20 ping -c 1 -W 2 -I "$vmk" "$LAB_PORTAL1"
-done
 
 # ---- bound, discovered, logged in ---------------------------------------------
 esx iscsi software set --enabled true >/dev/null

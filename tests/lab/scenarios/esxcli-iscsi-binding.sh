@@ -31,7 +31,7 @@ lab_start_daemon
 
 # ---- the network: one vSwitch, two portgroups, two vmks in one subnet ----
 # iSCSI-2 is pinned to vmnic2; iSCSI-1 inherits both uplinks as active.
-for cmd in "vswitch standard add -v vSwitch1" \
+lab_esx_each network "vswitch standard add -v vSwitch1" \
 	"vswitch standard uplink add -u vmnic1 -v vSwitch1" \
 	"vswitch standard uplink add -u vmnic2 -v vSwitch1" \
 	"vswitch standard portgroup add -p iSCSI-1 -v vSwitch1" \
@@ -40,9 +40,7 @@ for cmd in "vswitch standard add -v vSwitch1" \
 	"ip interface add -i vmk1 -p iSCSI-1" \
 	"ip interface add -i vmk2 -p iSCSI-2" \
 	"ip interface ipv4 set -i vmk1 -t static -I $SUBNET.11 -N 255.255.255.0" \
-	"ip interface ipv4 set -i vmk2 -t static -I $SUBNET.12 -N 255.255.255.0"; do
-	out=$(eval "esx network $cmd" 2>&1) || { echo "Bail out! esxcli network $cmd: $out"; exit 99; }
-done
+	"ip interface ipv4 set -i vmk2 -t static -I $SUBNET.12 -N 255.255.255.0"
 for vmk in vmk1 vmk2; do
 	check "$vmk reaches the portal" lab_wait_for 20 ping -c 1 -W 2 -I "$vmk" "$LAB_PORTAL1"
 done

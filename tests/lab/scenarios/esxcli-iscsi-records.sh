@@ -26,27 +26,11 @@ T1=$LAB_TARGET1
 T2=$LAB_TARGET2
 
 lab_start_daemon
-cmds=("vswitch standard add -v vSwitch1"
-	"vswitch standard uplink add -u vmnic1 -v vSwitch1"
-	"vswitch standard uplink add -u vmnic2 -v vSwitch1"
-	"vswitch standard portgroup add -p iSCSI-1 -v vSwitch1"
-	"vswitch standard portgroup add -p iSCSI-2 -v vSwitch1"
-	"vswitch standard portgroup add -p iSCSI-3 -v vSwitch1"
-	"vswitch standard portgroup policy failover set -p iSCSI-1 -a vmnic1 -s \"\""
-	"vswitch standard portgroup policy failover set -p iSCSI-2 -a vmnic2 -s \"\""
-	"vswitch standard portgroup policy failover set -p iSCSI-3 -a vmnic2 -s \"\""
-	"ip interface add -i vmk1 -p iSCSI-1"
-	"ip interface add -i vmk2 -p iSCSI-2"
-	"ip interface add -i vmk3 -p iSCSI-3"
-	"ip interface ipv4 set -i vmk1 -t static -I 10.10.1.11 -N 255.255.255.0"
-	"ip interface ipv4 set -i vmk2 -t static -I 10.10.1.12 -N 255.255.255.0"
-	"ip interface ipv4 set -i vmk3 -t static -I 10.10.2.13 -N 255.255.255.0")
-for cmd in "${cmds[@]}"; do
-	out=$(eval "esx network $cmd" 2>&1) || { echo "Bail out! esxcli network $cmd: $out"; exit 99; }
-done
-for vmk in vmk1 vmk2; do
-	check "$vmk reaches $LAB_PORTAL1" lab_wait_for 20 ping -c 1 -W 2 -I "$vmk" "$LAB_PORTAL1"
-done
+lab_pinned_vmks
+lab_esx_each network "vswitch standard portgroup add -p iSCSI-3 -v vSwitch1" \
+	"vswitch standard portgroup policy failover set -p iSCSI-3 -a vmnic2 -s \"\"" \
+	"ip interface add -i vmk3 -p iSCSI-3" \
+	"ip interface ipv4 set -i vmk3 -t static -I 10.10.2.13 -N 255.255.255.0"
 check "vmk3 reaches $LAB_PORTAL2" lab_wait_for 20 ping -c 1 -W 2 -I vmk3 "$LAB_PORTAL2"
 
 esx iscsi software set --enabled true >/dev/null

@@ -131,13 +131,11 @@ EOF
 lab_start_daemon
 
 # ---- one vmk in 10.10.3.0/24, bound --------------------------------------
-for cmd in "vswitch standard add -v vSwitch1" \
+lab_esx_each network "vswitch standard add -v vSwitch1" \
 	"vswitch standard uplink add -u vmnic1 -v vSwitch1" \
 	"vswitch standard portgroup add -p iSCSI-C -v vSwitch1" \
 	"ip interface add -i vmk1 -p iSCSI-C" \
-	"ip interface ipv4 set -i vmk1 -t static -I $ADDR -N 255.255.255.0"; do
-	out=$(eval "esx network $cmd" 2>&1) || { echo "Bail out! esxcli network $cmd: $out"; exit 99; }
-done
+	"ip interface ipv4 set -i vmk1 -t static -I $ADDR -N 255.255.255.0"
 check "vmk1 reaches $LAB_PORTAL3" lab_wait_for 20 ping -c 1 -W 2 -I vmk1 "$LAB_PORTAL3"
 check_eq "software iSCSI enabled" "Software iSCSI Enabled" "$(esx iscsi software set -e true 2>&1)"
 check_eq "vmk1 bound" "" "$(esx iscsi networkportal add -A $A -n vmk1 2>&1)"

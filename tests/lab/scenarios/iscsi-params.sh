@@ -57,29 +57,12 @@ param_row() {
 
 # ---- the network: two vmks, each pinned to one uplink, a gateway to the
 # array's second subnet ----------------------------------------------------
-for cmd in "vswitch standard add -v vSwitch1" \
-	"vswitch standard uplink add -u vmnic1 -v vSwitch1" \
-	"vswitch standard uplink add -u vmnic2 -v vSwitch1" \
-	"vswitch standard portgroup add -p iSCSI-1 -v vSwitch1" \
-	"vswitch standard portgroup add -p iSCSI-2 -v vSwitch1" \
-	"vswitch standard portgroup policy failover set -p iSCSI-1 -a vmnic1 -s \"\"" \
-	"vswitch standard portgroup policy failover set -p iSCSI-2 -a vmnic2 -s \"\"" \
-	"ip interface add -i vmk1 -p iSCSI-1" \
-	"ip interface add -i vmk2 -p iSCSI-2" \
-	"ip interface ipv4 set -i vmk1 -t static -I $SUBNET.11 -N 255.255.255.0 -g $LAB_PORTAL1" \
-	"ip interface ipv4 set -i vmk2 -t static -I $SUBNET.12 -N 255.255.255.0 -g $LAB_PORTAL1"; do
-	out=$(eval "esx network $cmd" 2>&1) || { echo "Bail out! esxcli network $cmd: $out"; exit 99; }
-done
-for vmk in vmk1 vmk2; do
-	check "$vmk reaches the portal" lab_wait_for 20 ping -c 1 -W 2 -I "$vmk" "$LAB_PORTAL1"
-done
-for cmd in "software set --enabled true" \
+lab_pinned_vmks "-g $LAB_PORTAL1"
+lab_esx_each iscsi "software set --enabled true" \
 	"networkportal add -A $A -n vmk1" \
 	"networkportal add -A $A -n vmk2" \
 	"adapter discovery sendtarget add -A $A -a $ST" \
-	"adapter discovery statictarget add -A $A -a $STATIC -n $T1"; do
-	out=$(eval "esx iscsi $cmd" 2>&1) || { echo "Bail out! esxcli iscsi $cmd: $out"; exit 99; }
-done
+	"adapter discovery statictarget add -A $A -a $STATIC -n $T1"
 
 # ---- before any record: the adapter's table -------------------------------
 out=$(esx iscsi adapter param get -A $A)
