@@ -5,10 +5,10 @@
 # portgroup per vmk with one active uplink and no standby, vmk1 and vmk2 in
 # one subnet), and the kernel state is checked: macvlans on the right
 # uplinks, addresses, a table and a rule per vmk (protocol 222), ARP
-# sysctls. Then open-iscsi, by hand until the iscsi commands exist: ifaces
-# bound to vmk1 and vmk2, discovery and logins through both, one multipath
-# map per LUN with a path through each NIC, Round Robin, and reads split
-# between vmnic1 and vmnic2. A pulled cable: vmk2 stays on vmnic2 (its only
+# sysctls. Then port binding with esxcli: vmk1 and vmk2 bound to the software
+# adapter (iface records bound to the vmks), a sendtarget and a rescan that
+# logs in through both, one multipath map per LUN with a path through each
+# NIC, Round Robin, and reads split between vmnic1 and vmnic2. A pulled cable: vmk2 stays on vmnic2 (its only
 # uplink: a bound vmk must not fail over), reads go on over vmnic1, and the
 # path comes back with the cable.
 
@@ -85,15 +85,27 @@ for vmk in "${VMKS[@]}"; do
 		"$(ip -n "$LAB_NS" neigh show "$(vmk_addr "$vmk")")"
 done
 
-# ---- open-iscsi by hand: an iface per vmk -----------------------------------
+# ---- port binding with esxcli ---------------------------------------------
+lab_esx_each iscsi "software set --enabled true" \
+	"networkportal add -A vmhba64 -n vmk1" \
+	"networkportal add -A vmhba64 -n vmk2" \
+	"adapter discovery sendtarget add -A vmhba64 -a $PORTAL"
 for vmk in "${VMKS[@]}"; do
-	check "iface $vmk bound to netdev $vmk" lab_iface_bind "$vmk" "$vmk"
+	check_contains "iface record $vmk is bound to netdev $vmk" "iface.net_ifacename = $vmk" \
+		"$(iscsiadm -m iface -I "$vmk" 2>&1)"
 done
-out=$(iscsiadm -m discovery -t sendtargets -p "$LAB_PORTAL1" -I vmk1 -I vmk2 -o new 2>&1)
-check_contains "SendTargets discovery through vmk1 and vmk2 finds $TARGET" "$PORTAL,1 $TARGET" "$out"
+# Discovery, then logins to array1 only: its LUNs are the ones followed below
+# (array2 has a LUN 1 too).
+check_eq "rediscovery starts" "Rediscovery started" \
+	"$(esx iscsi adapter discovery rediscover -A vmhba64 2>&1)"
+rediscovered() {
+	esx iscsi adapter discovery status get -A vmhba64 | grep -q 'Discovery In Progress: false'
+}
+check "the rediscovery ends" lab_wait_for 60 rediscovered
+out=$(timeout 150 "$ESXCLI" --socket="$DAEMON_SOCKET" iscsi session add -A vmhba64 -n "$TARGET" 2>&1)
+check "session add logs in to $TARGET" test $? -eq 0
 for vmk in "${VMKS[@]}"; do
-	check "login to $TARGET through $vmk" \
-		timeout 60 iscsiadm -m node -T "$TARGET" -p "$PORTAL" -I "$vmk" --login
+	check_contains "... through $vmk" "Login to $TARGET at $PORTAL through $vmk: successful" "$out"
 	check_eq "one session through $vmk" 1 "$(lab_sessions_via "$vmk")"
 done
 sessions=$(iscsiadm -m session -P 1)
