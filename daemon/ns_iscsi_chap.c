@@ -416,11 +416,17 @@ static int chap_set_change(struct model *next, void *data, struct esx_err *err)
 	return ret;
 }
 
-/* A set waits for the records to be written. */
+/* A set waits for the records to be written; if they cannot all be, the
+ * level's old value is committed again and written back, so that the store
+ * and the records never disagree for long. */
 struct chap_apply {
 	struct esx_call *call;            /* NULL once its client has gone */
+	struct esxd *d;
 	struct iscsi_runtime *rt;
 	struct iscsi_chap_job *job;
+	struct chap_where where;
+	enum chap_direction direction;
+	struct iscsi_chap_setting before;  /* .set false: inherited (or default) */
 };
 
 static void apply_free(void *work)
@@ -428,7 +434,68 @@ static void apply_free(void *work)
 	struct chap_apply *a = work;
 
 	iscsi_chap_job_free(a->job);
+	explicit_bzero(a, sizeof(*a));
 	free(a);
+}
+
+/* Put the level's old value back (iscsi_cmd_commit's change). */
+static int chap_restore_change(struct model *next, void *data, struct esx_err *err)
+{
+	const struct chap_apply *a = data;
+	const struct iscsi_sendtarget *parent;
+	struct iscsi_settings *own = own_settings(next, &a->where, &parent);
+	struct iscsi_target_portal *tp;
+
+	if (!own && a->where.at == AT_PORTAL && a->before.set) {
+		tp = model_iscsi_add_portal(next);
+		if (!tp)
+			return err_set(err, ENOMEM, "out of memory");
+		snprintf(tp->address, sizeof(tp->address), "%s", a->where.address);
+		tp->port = a->where.port;
+		snprintf(tp->name, sizeof(tp->name), "%s", a->where.name);
+		own = &tp->settings;
+	}
+	if (!own)
+		return 0;    /* a sendtarget removed meanwhile: nothing to restore */
+	explicit_bzero(&own->chap[a->direction], sizeof(own->chap[a->direction]));
+	own->chap[a->direction] = a->before;
+	if (a->where.at == AT_PORTAL) {
+		tp = model_iscsi_portal(next, a->where.address, a->where.port, a->where.name);
+		if (tp && model_iscsi_settings_empty(&tp->settings))
+			model_iscsi_remove_portal(next, tp);
+	}
+	return 0;
+}
+
+static void restored(int ret, const char *why, void *data)
+{
+	struct chap_apply *a = data;
+
+	if (ret < 0)
+		log_err("CHAP: open-iscsi's records not written back after a failed set: %s (a rescan writes them again)",
+			why);
+	iscsi_runtime_disown(a->rt, a);
+	apply_free(a);
+}
+
+/* The set failed half way: the old value back in the store, then in the
+ * records, in the background. Takes a in every case. */
+static void apply_undo(struct chap_apply *a)
+{
+	struct esx_err err = { 0 };
+
+	iscsi_chap_job_free(a->job);
+	a->job = NULL;
+	if (iscsi_cmd_commit(a->d, chap_restore_change, a, &err) < 0) {
+		log_err("CHAP: the old settings of %s not restored: %s", a->where.text, err.text);
+	} else if (iscsi_chap_apply(a->d, false, APPLY_TIMEOUT_MS, restored, a, &a->job,
+				    &err) == 0) {
+		return;      /* restored() frees a */
+	} else {
+		log_err("CHAP: open-iscsi's records not written back: %s", err.text);
+	}
+	iscsi_runtime_disown(a->rt, a);
+	apply_free(a);
 }
 
 static void apply_cancel(struct esx_call *call)
@@ -444,23 +511,29 @@ static void applied(int ret, const char *why, void *data)
 	struct chap_apply *a = data;
 	struct esx_call *call = a->call;
 
-	iscsi_runtime_disown(a->rt, a);
 	if (ret < 0)
-		log_warn("CHAP settings saved, but open-iscsi's records were not all updated: %s",
-			 why);
+		log_warn("CHAP settings of %s not set: open-iscsi's records could not all be written: %s",
+			 a->where.text, why);
 	if (call) {
 		call->cancel = NULL;
 		call->handler_data = NULL;
 		if (ret < 0)
 			err_set(&call->err, -ret,
-				"The CHAP settings are saved, but open-iscsi's records were not all updated: %s. A rescan (storage core adapter rescan) writes them again.",
+				"Unable to write the CHAP settings to open-iscsi's records: %s. Nothing was changed.",
 				why);
 		call_finish(call, ret < 0 ? ret : 0);
+		a->call = NULL;
 	}
+	if (ret < 0) {
+		apply_undo(a);
+		return;
+	}
+	iscsi_runtime_disown(a->rt, a);
 	apply_free(a);
 }
 
-static int start_apply(struct esx_call *call, struct iscsi_runtime *rt)
+static int start_apply(struct esx_call *call, struct iscsi_runtime *rt,
+		       const struct chap_change *c, const struct iscsi_chap_setting *before)
 {
 	struct chap_apply *a = calloc(1, sizeof(*a));
 	int ret;
@@ -470,12 +543,16 @@ static int start_apply(struct esx_call *call, struct iscsi_runtime *rt)
 		return err_set(&call->err, ENOMEM, "out of memory");
 	}
 	a->call = call;
+	a->d = call->daemon;
 	a->rt = rt;
+	a->where = c->where;
+	a->direction = c->direction;
+	a->before = *before;
 	ret = iscsi_chap_apply(call->daemon, false, APPLY_TIMEOUT_MS, applied, a, &a->job,
 			       &call->err);
 	if (ret < 0) {
-		iscsi_runtime_disown(rt, a);
-		free(a);
+		a->call = NULL;
+		apply_undo(a);
 		return ret;
 	}
 	call->handler_data = a;
@@ -489,6 +566,9 @@ static int chap_set(struct esx_call *call, enum chap_at at)
 	const char *direction = args_str(args, "direction");
 	const char *level = args_str(args, "level");
 	bool inherit = at != AT_ADAPTER && args_has(args, "inherit");
+	struct iscsi_chap_setting before = { 0 };
+	const struct iscsi_sendtarget *parent;
+	const struct iscsi_settings *own;
 	struct iscsi_runtime *rt;
 	struct chap_change c;
 	const struct model *m;
@@ -522,12 +602,16 @@ static int chap_set(struct esx_call *call, enum chap_at at)
 	    c.level != CHAP_REQUIRED)
 		return err_set(&call->err, EINVAL,
 			       "Mutual CHAP can only be prohibited or required, not %s", level);
+	own = own_settings(m, &c.where, &parent);
+	if (own)
+		before = own->chap[c.direction];
 	ret = iscsi_cmd_commit(call->daemon, chap_set_change, &c, &call->err);
-	if (ret < 0)
-		return ret;
-	/* The records follow now: the next login (open-iscsi's own, at boot
-	 * or on a reconnect, too) uses the new settings. */
-	return start_apply(call, rt);
+	if (ret == 0)
+		/* The records follow now: the next login (open-iscsi's own,
+		 * at boot or on a reconnect, too) uses the new settings. */
+		ret = start_apply(call, rt, &c, &before);
+	explicit_bzero(&before, sizeof(before));
+	return ret;
 }
 
 static int adapter_set(struct esx_call *call)

@@ -283,6 +283,25 @@ echo "$out" | sed 's/^/# /'
 check_eq "an array that cannot prove itself: the login fails" 1 "$rc"
 check_eq "... and there is no session" 0 "$(chap_sessions)"
 
+# ---- a set whose records cannot be written changes nothing -----------------
+# open-iscsi's lock held (as a hung iscsiadm would hold it): the set waits
+# 15 s, fails, and the store and the records keep the old value.
+store_before=$(md5sum </var/lib/esxclid/esx.conf)
+rec_before=$(md5sum <"$REC")
+get_before=$(esx iscsi adapter target portal auth chap get -A $A -a $PORTAL -n "$LAB_TARGET3" -d mutual)
+mkdir -p /run/lock/iscsi && touch /run/lock/iscsi/lock && ln /run/lock/iscsi/lock /run/lock/iscsi/lock.write
+out=$(esx_stdin "iscsi adapter target portal auth chap set -A $A -a $PORTAL -n $LAB_TARGET3 -d mutual -S=$LAB_CHAP_ARRAY_SECRET" 2>&1)
+rc=$?
+rm -f /run/lock/iscsi/lock.write
+check_eq "with open-iscsi's lock held, the set fails" 1 "$rc"
+check_contains "... saying nothing was changed" "Nothing was changed." "$out"
+check_no_secret "... quoting no secret" "$out"
+check_eq "chap get shows the old value" "$get_before" \
+	"$(esx iscsi adapter target portal auth chap get -A $A -a $PORTAL -n "$LAB_TARGET3" -d mutual)"
+store_back() { [ "$(md5sum </var/lib/esxclid/esx.conf)" = "$store_before" ]; }
+check "the store is as it was" lab_wait_for 10 store_back
+check_eq "the record is as it was" "$rec_before" "$(md5sum <"$REC")"
+
 # ---- what the watcher and the files saw -----------------------------------
 rm -f "$WORK/watching"
 wait "$WATCHER"
