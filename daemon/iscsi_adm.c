@@ -139,13 +139,6 @@ int iscsi_adm_node_update_pairs(struct iscsi_batch *b, const char *target, const
 	return queue(b, ISCSI_ADM_QUICK_MS, 0, tag, args);
 }
 
-int iscsi_adm_node_delete_iface(struct iscsi_batch *b, const char *iface, void *tag)
-{
-	const char *args[] = { "-m", "node", "-I", iface, "-o", "delete", NULL };
-
-	return queue(b, ISCSI_ADM_QUICK_MS, ISCSI_OK_CODE(ISCSI_ADM_ERR_NO_OBJS_FOUND), tag, args);
-}
-
 int iscsi_adm_discovery_delete(struct iscsi_batch *b, const char *portal, void *tag)
 {
 	const char *args[] = { "-m", "discoverydb", "-t", "sendtargets", "-p", portal,

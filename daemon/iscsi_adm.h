@@ -65,7 +65,6 @@ int iscsi_adm_node_update(struct iscsi_batch *b, const char *target, const char 
 int iscsi_adm_node_update_pairs(struct iscsi_batch *b, const char *target, const char *portal,
 				const char *iface, const char *const *keys,
 				const char *const *values, size_t n, void *tag);
-int iscsi_adm_node_delete_iface(struct iscsi_batch *b, const char *iface, void *tag);
 
 /* The SendTargets discovery record of portal. open-iscsi deletes every node
  * record linked to it as well: only when none is left. */

@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "ipaddr.h"
 #include "iscsi_adm.h"
+#include "iscsi_idbm.h"
 #include "iscsi_paths.h"
 #include "iscsi_reach.h"
 #include "iscsi_ownership.h"
@@ -404,6 +405,48 @@ static void unbind_done(struct iscsi_flow *flow, struct iscsi_batch *b)
 	iscsi_flow_end(flow, ret);
 }
 
+/* The sessions are gone: the vmk's node records go, deleted by hand
+ * (iscsi_idbm.h: `iscsiadm -m node -I vmkN -o delete` would delete an
+ * old-style record of the same portal instead), then its iface record. */
+static void unbind_logged_out(struct iscsi_flow *flow, struct iscsi_batch *b)
+{
+	struct unbind_flow *uf = (struct unbind_flow *)flow;
+	const struct iscsi_batch_item *bad = iscsi_batch_first_failure(b);
+	struct esx_err *err = iscsi_flow_err(flow);
+	struct iscsi_node_info *nodes = NULL;
+	struct iscsi_batch *next;
+	char text[ESX_ERR_TEXT_MAX];
+	size_t n = 0;
+	int ret;
+
+	if (bad) {
+		unbind_done(flow, b);    /* reports the failed logout */
+		return;
+	}
+	ret = iscsi_state_nodes(&nodes, &n, err);
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		if (strcmp(nodes[i].iface, uf->vmk) == 0)
+			ret = iscsi_idbm_delete_node(&nodes[i], err);
+	}
+	free(nodes);
+	if (ret < 0) {
+		snprintf(text, sizeof(text), "%s", err->text);
+		iscsi_flow_end(flow, err_set(err, -ret,
+			"Unable to unbind %s from %s: %s (it stays bound; its sessions were logged out)",
+			uf->vmk, uf->adapter, text));
+		return;
+	}
+	next = iscsi_flow_batch(flow, 1, true);
+	if (!next || iscsi_adm_iface_delete(next, uf->vmk, NULL) < 0) {
+		iscsi_batch_free(next);
+		iscsi_flow_end(flow, err_set(err, ENOMEM, "out of memory"));
+		return;
+	}
+	ret = iscsi_flow_run(flow, next, unbind_done);
+	if (ret < 0)
+		iscsi_flow_end(flow, ret);
+}
+
 /* ESXi's UnbindVnic refusal: VnicIsLastPath when some device would lose
  * its last working path, else VnicHasActivePaths; the sessions through the
  * vmk, the impact and the remedy. */
@@ -514,16 +557,12 @@ static int portal_remove(struct esx_call *call)
 		ret = iscsi_adm_logout_session(b, sessions[i].sid, NULL);
 		uf->logouts++;
 	}
-	if (ret == 0)
-		ret = iscsi_adm_node_delete_iface(b, vmk, NULL);
-	if (ret == 0)
-		ret = iscsi_adm_iface_delete(b, vmk, NULL);
 	if (ret < 0) {
 		iscsi_batch_free(b);
 		ret = iscsi_flow_abort(&uf->base, err_set(&call->err, ENOMEM, "out of memory"));
 		goto out;
 	}
-	ret = iscsi_flow_run(&uf->base, b, unbind_done);
+	ret = iscsi_flow_run(&uf->base, b, unbind_logged_out);
 	ret = ret < 0 ? iscsi_flow_abort(&uf->base, ret) : ESX_PENDING;
 out:
 	free(sessions);
