@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,53 @@ static int get_str(struct json_object *obj, const char *key, char *out, size_t l
 		return err_set(err, EINVAL, "multipathd's JSON: \"%s\" is too long", key);
 	return 0;
 }
+
+/* The string members a JSON object fills, by key. */
+struct str_field {
+	const char *key;
+	size_t offset, size;
+};
+
+#define FIELD(type, member) { #member, offsetof(type, member), sizeof(((type *)0)->member) }
+
+static const struct str_field path_fields[] = {
+	FIELD(struct mpath_path, dev), FIELD(struct mpath_path, dev_t),
+	FIELD(struct mpath_path, dm_st), FIELD(struct mpath_path, dev_st),
+	FIELD(struct mpath_path, chk_st), FIELD(struct mpath_path, checker),
+	FIELD(struct mpath_path, host_wwnn), FIELD(struct mpath_path, target_wwnn),
+	FIELD(struct mpath_path, host_wwpn), FIELD(struct mpath_path, target_wwpn),
+	FIELD(struct mpath_path, host_adapter), FIELD(struct mpath_path, marginal_st),
+};
+
+static const struct str_field group_fields[] = {
+	FIELD(struct mpath_group, selector), FIELD(struct mpath_group, dm_st),
+	FIELD(struct mpath_group, marginal_st),
+};
+
+static const struct str_field map_fields[] = {
+	FIELD(struct mpath_map, name), FIELD(struct mpath_map, uuid),
+	FIELD(struct mpath_map, sysfs), FIELD(struct mpath_map, failback),
+	FIELD(struct mpath_map, queueing), FIELD(struct mpath_map, write_prot),
+	FIELD(struct mpath_map, dm_st), FIELD(struct mpath_map, features),
+	FIELD(struct mpath_map, hwhandler), FIELD(struct mpath_map, action),
+	FIELD(struct mpath_map, vend), FIELD(struct mpath_map, prod),
+	FIELD(struct mpath_map, rev),
+};
+
+static int get_fields(struct json_object *obj, void *base, const struct str_field *fields,
+		      size_t n, struct esx_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int ret = get_str(obj, fields[i].key, (char *)base + fields[i].offset,
+				  fields[i].size, err);
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* multipathd prints numbers bare; an unknown one may come as a string. */
 static long long get_int(struct json_object *obj, const char *key, long long dflt)
@@ -74,18 +122,7 @@ static int parse_path(struct json_object *jp, size_t group, struct mpath_path *p
 
 	if (!json_object_is_type(jp, json_type_object))
 		return err_set(err, EINVAL, "multipathd's JSON: a path is not an object");
-	if ((ret = get_str(jp, "dev", p->dev, sizeof(p->dev), err)) < 0 ||
-	    (ret = get_str(jp, "dev_t", p->dev_t, sizeof(p->dev_t), err)) < 0 ||
-	    (ret = get_str(jp, "dm_st", p->dm_st, sizeof(p->dm_st), err)) < 0 ||
-	    (ret = get_str(jp, "dev_st", p->dev_st, sizeof(p->dev_st), err)) < 0 ||
-	    (ret = get_str(jp, "chk_st", p->chk_st, sizeof(p->chk_st), err)) < 0 ||
-	    (ret = get_str(jp, "checker", p->checker, sizeof(p->checker), err)) < 0 ||
-	    (ret = get_str(jp, "host_wwnn", p->host_wwnn, sizeof(p->host_wwnn), err)) < 0 ||
-	    (ret = get_str(jp, "target_wwnn", p->target_wwnn, sizeof(p->target_wwnn), err)) < 0 ||
-	    (ret = get_str(jp, "host_wwpn", p->host_wwpn, sizeof(p->host_wwpn), err)) < 0 ||
-	    (ret = get_str(jp, "target_wwpn", p->target_wwpn, sizeof(p->target_wwpn), err)) < 0 ||
-	    (ret = get_str(jp, "host_adapter", p->host_adapter, sizeof(p->host_adapter), err)) < 0 ||
-	    (ret = get_str(jp, "marginal_st", p->marginal_st, sizeof(p->marginal_st), err)) < 0 ||
+	if ((ret = get_fields(jp, p, path_fields, ARRAY_LEN(path_fields), err)) < 0 ||
 	    (ret = get_str(jp, "lun_hex", lun_hex, sizeof(lun_hex), err)) < 0)
 		return ret;
 	if (!p->dev[0])
@@ -106,9 +143,8 @@ static int parse_group(struct json_object *jg, struct mpath_map *m, size_t gi,
 
 	if (!json_object_is_type(jg, json_type_object))
 		return err_set(err, EINVAL, "multipathd's JSON: a path group is not an object");
-	if ((ret = get_str(jg, "selector", g->selector, sizeof(g->selector), err)) < 0 ||
-	    (ret = get_str(jg, "dm_st", g->dm_st, sizeof(g->dm_st), err)) < 0 ||
-	    (ret = get_str(jg, "marginal_st", g->marginal_st, sizeof(g->marginal_st), err)) < 0)
+	ret = get_fields(jg, g, group_fields, ARRAY_LEN(group_fields), err);
+	if (ret < 0)
 		return ret;
 	g->pri = (int)get_int(jg, "pri", -1);
 	g->number = (unsigned)get_int(jg, "group", (long long)gi + 1);
@@ -154,19 +190,8 @@ static int parse_map(struct json_object *jm, struct mpath_map *m, struct esx_err
 
 	if (!json_object_is_type(jm, json_type_object))
 		return err_set(err, EINVAL, "multipathd's JSON: a map is not an object");
-	if ((ret = get_str(jm, "name", m->name, sizeof(m->name), err)) < 0 ||
-	    (ret = get_str(jm, "uuid", m->uuid, sizeof(m->uuid), err)) < 0 ||
-	    (ret = get_str(jm, "sysfs", m->sysfs, sizeof(m->sysfs), err)) < 0 ||
-	    (ret = get_str(jm, "failback", m->failback, sizeof(m->failback), err)) < 0 ||
-	    (ret = get_str(jm, "queueing", m->queueing, sizeof(m->queueing), err)) < 0 ||
-	    (ret = get_str(jm, "write_prot", m->write_prot, sizeof(m->write_prot), err)) < 0 ||
-	    (ret = get_str(jm, "dm_st", m->dm_st, sizeof(m->dm_st), err)) < 0 ||
-	    (ret = get_str(jm, "features", m->features, sizeof(m->features), err)) < 0 ||
-	    (ret = get_str(jm, "hwhandler", m->hwhandler, sizeof(m->hwhandler), err)) < 0 ||
-	    (ret = get_str(jm, "action", m->action, sizeof(m->action), err)) < 0 ||
-	    (ret = get_str(jm, "vend", m->vend, sizeof(m->vend), err)) < 0 ||
-	    (ret = get_str(jm, "prod", m->prod, sizeof(m->prod), err)) < 0 ||
-	    (ret = get_str(jm, "rev", m->rev, sizeof(m->rev), err)) < 0)
+	ret = get_fields(jm, m, map_fields, ARRAY_LEN(map_fields), err);
+	if (ret < 0)
 		return ret;
 	if (!m->name[0] || !m->uuid[0])
 		return err_set(err, EINVAL, "multipathd's JSON: a map has no name or uuid");

@@ -541,18 +541,27 @@ static void run_request(struct fake *f, struct outcome *o, const char *cmd, unsi
 	ck_assert_int_eq(o->calls, 1);
 }
 
-START_TEST(client_reply)
+/* One request to a fake multipathd serving in mode; the fake's exit
+ * status (a silent one is killed: -1). */
+static int client_run(struct outcome *o, enum fake_mode mode, size_t reply_len, const char *cmd,
+		      unsigned timeout)
 {
 	struct fake f;
+
+	fake_start(&f, mode, reply_len, cmd);
+	outcome_init(o);
+	run_request(&f, o, cmd, timeout);
+	return fake_stop(&f, mode == FAKE_SILENT);
+}
+
+START_TEST(client_reply)
+{
 	struct outcome o;
 
-	fake_start(&f, FAKE_REPLY, 40, "show maps json");
-	outcome_init(&o);
-	run_request(&f, &o, "show maps json", 2000);
+	ck_assert_int_eq(client_run(&o, FAKE_REPLY, 40, "show maps json", 2000), 0);
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_uint_eq(o.len, 40);
 	ck_assert_str_eq(o.text, "abcdefghijklmnopqrstuvwxyzabcdefghijklmn");
-	ck_assert_int_eq(fake_stop(&f, false), 0);
 	outcome_free(&o);
 }
 END_TEST
@@ -560,66 +569,49 @@ END_TEST
 /* Far more than a socket buffer holds: read as it comes, the loop turning. */
 START_TEST(client_large_reply)
 {
-	struct fake f;
 	struct outcome o;
 	size_t big = 3u * 1024 * 1024;
 
-	fake_start(&f, FAKE_REPLY, big, "show paths");
-	outcome_init(&o);
-	run_request(&f, &o, "show paths", 5000);
+	ck_assert_int_eq(client_run(&o, FAKE_REPLY, big, "show paths", 5000), 0);
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_uint_eq(o.len, big);
 	ck_assert_int_eq(o.text[big - 1], (char)('a' + (big - 1) % 26));
-	ck_assert_int_eq(fake_stop(&f, false), 0);
 	outcome_free(&o);
 }
 END_TEST
 
 START_TEST(client_slow_reply)
 {
-	struct fake f;
 	struct outcome o;
-	uint64_t start;
+	uint64_t start = loop_now_ms();
 
-	fake_start(&f, FAKE_SILENT, 0, "reconfigure");
-	outcome_init(&o);
-	start = loop_now_ms();
-	run_request(&f, &o, "reconfigure", 300);
+	ck_assert_int_eq(client_run(&o, FAKE_SILENT, 0, "reconfigure", 300), -1);
 	ck_assert_int_eq(o.status, -ETIMEDOUT);
 	ck_assert_str_eq(o.message, "multipathd did not answer \"reconfigure\" within 300 ms");
 	ck_assert_uint_ge(loop_now_ms() - start, 300);
 	/* The loop kept running while the answer did not come: 20 ms ticks. */
 	ck_assert_int_ge(o.ticks, 5);
-	ck_assert_int_eq(fake_stop(&f, true), -1);
 	outcome_free(&o);
 }
 END_TEST
 
 START_TEST(client_closed_early)
 {
-	struct fake f;
 	struct outcome o;
 
-	fake_start(&f, FAKE_HALF, 1000, "show maps json");
-	outcome_init(&o);
-	run_request(&f, &o, "show maps json", 2000);
+	ck_assert_int_eq(client_run(&o, FAKE_HALF, 1000, "show maps json", 2000), 0);
 	ck_assert_int_eq(o.status, -ECONNRESET);
 	ck_assert_ptr_nonnull(strstr(o.message, "closed the connection before its reply"));
-	ck_assert_int_eq(fake_stop(&f, false), 0);
 	outcome_free(&o);
 }
 END_TEST
 
 START_TEST(client_bad_length)
 {
-	struct fake f;
 	struct outcome o;
 
-	fake_start(&f, FAKE_BAD_LENGTH, 0, "show maps json");
-	outcome_init(&o);
-	run_request(&f, &o, "show maps json", 2000);
+	ck_assert_int_eq(client_run(&o, FAKE_BAD_LENGTH, 0, "show maps json", 2000), 0);
 	ck_assert_int_eq(o.status, -EPROTO);
-	ck_assert_int_eq(fake_stop(&f, false), 0);
 	outcome_free(&o);
 }
 END_TEST
