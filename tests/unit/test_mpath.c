@@ -24,6 +24,7 @@
 #include "mpath_client.h"
 #include "mpath_json.h"
 #include "nmp_names.h"
+#include "nmp_paths.h"
 
 #ifndef TEST_SRCDIR
 #define TEST_SRCDIR "."
@@ -356,6 +357,128 @@ START_TEST(path_uid)
 }
 END_TEST
 
+/* ---- paths: sysfs + sessions + maps ---- */
+
+#define LAB_IQN "iqn.1993-08.org.debian:01:lab"
+#define ARRAY1 "iqn.2024-01.lab.esxcli:array1"
+#define ARRAY2 "iqn.2024-01.lab.esxcli:array2"
+
+/* The lab after binding vmk1 and vmk2: array1's two LUNs through both,
+ * array2's one LUN through vmk2 (its map is not in the golden input). */
+static void lab_paths(struct iscsi_path *p)
+{
+	static const struct {
+		unsigned sid;
+		const char *iface, *target, *hctl, *block, *device;
+		bool working;
+	} rows[] = {
+		{ 1, "vmk1", ARRAY1, "2:0:0:1", "sda", "naa.60000000000000000e00000000010001", true },
+		{ 1, "vmk1", ARRAY1, "2:0:0:2", "sdd", "naa.60000000000000000e00000000010002", true },
+		{ 4, "vmk2", ARRAY1, "5:0:0:1", "sdc", "naa.60000000000000000e00000000010001", true },
+		{ 4, "vmk2", ARRAY1, "5:0:0:2", "sde", "naa.60000000000000000e00000000010002", true },
+		{ 3, "vmk2", ARRAY2, "4:0:0:1", "sdf", "naa.60000000000000000e00000000020001", false },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+		memset(&p[i], 0, sizeof(p[i]));
+		p[i].sid = rows[i].sid;
+		snprintf(p[i].iface, sizeof(p[i].iface), "%s", rows[i].iface);
+		snprintf(p[i].target, sizeof(p[i].target), "%s", rows[i].target);
+		snprintf(p[i].portal, sizeof(p[i].portal), "10.10.1.100:3260");
+		snprintf(p[i].hctl, sizeof(p[i].hctl), "%s", rows[i].hctl);
+		snprintf(p[i].block, sizeof(p[i].block), "%s", rows[i].block);
+		snprintf(p[i].device, sizeof(p[i].device), "%s", rows[i].device);
+		p[i].working = rows[i].working;
+	}
+}
+
+START_TEST(paths_joined)
+{
+	static const struct {
+		const char *block, *runtime, *state, *group_state;
+		bool in_map;
+	} expect[] = {
+		{ "sda", "vmhba64:C0:T0:L1", "active", "active", true },
+		{ "sdd", "vmhba64:C0:T0:L2", "active", "active", true },
+		{ "sdc", "vmhba64:C1:T0:L1", "dead", "dead", true },
+		{ "sde", "vmhba64:C1:T0:L2", "disabled", "dead", true },
+		{ "sdf", "vmhba64:C1:T1:L1", "dead", "dead", false },
+	};
+	struct iscsi_path sys[5];
+	struct iscsi_session_info sessions[2];
+	struct esx_strv bindings = { 0 }, off = { 0 };
+	struct esx_err err = { 0 };
+	struct mpath_maps maps;
+	struct nmp_path *paths = NULL;
+	char text[256], *golden = read_golden();
+
+	lab_paths(sys);
+	memset(sessions, 0, sizeof(sessions));
+	sessions[0].sid = 1;
+	sessions[0].tpgt = 1;
+	snprintf(sessions[0].initiator, sizeof(sessions[0].initiator), LAB_IQN);
+	sessions[1].sid = 4;
+	sessions[1].tpgt = 1;   /* no initiator in sysfs: the adapter's is used */
+	ck_assert_int_eq(strv_add(&bindings, "vmk1"), 0);
+	ck_assert_int_eq(strv_add(&bindings, "vmk2"), 0);
+	ck_assert_int_eq(mpath_json_parse(golden, &maps, &err), 0);
+	ck_assert_int_eq(strv_add(&off, LAB_IQN "-00023d000004," ARRAY1
+				  ",t,1-naa.60000000000000000e00000000010002"), 0);
+
+	ck_assert_int_eq(nmp_paths_build("vmhba64", LAB_IQN, &bindings, sys, ARRAY_LEN(sys),
+					 sessions, ARRAY_LEN(sessions), &maps, &off, &paths,
+					 &err), 0);
+	for (size_t i = 0; i < ARRAY_LEN(expect); i++) {
+		ck_assert_str_eq(paths[i].sys->block, expect[i].block);
+		ck_assert_str_eq(paths[i].runtime, expect[i].runtime);
+		ck_assert_str_eq(paths[i].state, expect[i].state);
+		ck_assert_str_eq(paths[i].group_state, expect[i].group_state);
+		ck_assert_int_eq(paths[i].map != NULL, expect[i].in_map);
+	}
+	ck_assert_str_eq(paths[0].uid, LAB_IQN "-00023d000001," ARRAY1
+			 ",t,1-naa.60000000000000000e00000000010001");
+	ck_assert_str_eq(paths[0].device, "naa.60000000000000000e00000000010001");
+	ck_assert_ptr_eq(paths[0].map, &maps.maps[1]);
+	ck_assert_int_eq(nmp_target_identifier(&paths[0], text, sizeof(text)), 0);
+	ck_assert_str_eq(text, "00023d000001," ARRAY1 ",t,1");
+	ck_assert_int_eq(nmp_target_transport_details(&paths[0], text, sizeof(text)), 0);
+	ck_assert_str_eq(text, "IQN=" ARRAY1 " Alias= Session=00023d000001 PortalTag=1");
+	/* A session sysfs does not know (sdf's): tpgt 0, the adapter's IQN. */
+	ck_assert_int_eq(paths[4].tpgt, 0);
+	ck_assert_str_eq(paths[4].initiator, LAB_IQN);
+
+	/* Failover maps: one working path each, the active group's. */
+	ck_assert_str_eq(nmp_working_paths(paths, 5, &maps.maps[0], text, sizeof(text)),
+			 "vmhba64:C0:T0:L2");
+	ck_assert_str_eq(nmp_working_paths(paths, 5, &maps.maps[1], text, sizeof(text)),
+			 "vmhba64:C0:T0:L1");
+	/* Round Robin over both (one group): the kernel's order, joined. */
+	snprintf(maps.maps[1].paths[1].dm_st, MPATH_SHORT_MAX, "active");
+	snprintf(maps.maps[1].paths[1].chk_st, MPATH_SHORT_MAX, "ready");
+	maps.maps[1].groups[0].npaths = 2;
+	ck_assert_str_eq(nmp_working_paths(paths, 5, &maps.maps[1], text, sizeof(text)),
+			 "vmhba64:C0:T0:L1, vmhba64:C1:T0:L1");
+	free(paths);
+
+	/* multipathd not running: sysfs alone says what works. */
+	ck_assert_int_eq(nmp_paths_build("vmhba64", LAB_IQN, &bindings, sys, ARRAY_LEN(sys),
+					 sessions, ARRAY_LEN(sessions), NULL, NULL, &paths,
+					 &err), 0);
+	ck_assert_str_eq(paths[2].state, "active");
+	ck_assert_str_eq(paths[4].state, "dead");
+	ck_assert_ptr_null(paths[2].map);
+	free(paths);
+
+	ck_assert_int_eq(nmp_paths_build("vmhba64", LAB_IQN, &bindings, sys, 0, NULL, 0, NULL,
+					 NULL, &paths, &err), 0);
+	ck_assert_ptr_null(paths);
+	mpath_maps_free(&maps);
+	strv_free(&bindings);
+	strv_free(&off);
+	free(golden);
+}
+END_TEST
+
 /* ---- the client against a fake multipathd ---- */
 
 enum fake_mode {
@@ -683,6 +806,7 @@ static Suite *mpath_suite(void)
 	tcase_add_test(names, channels_and_luns);
 	tcase_add_test(names, target_numbers);
 	tcase_add_test(names, path_uid);
+	tcase_add_test(names, paths_joined);
 	suite_add_tcase(s, names);
 
 	tcase_set_timeout(client, 20);
