@@ -131,13 +131,11 @@ static int cmp_target_portal(const struct iscsi_path *a, const struct iscsi_path
 	return c ? c : strcmp(a->portal, b->portal);
 }
 
-static const struct iscsi_path *sort_base;
-
-static int cmp_index(const void *x, const void *y)
+static int cmp_index(const void *x, const void *y, void *base)
 {
-	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	const struct iscsi_path *paths = base;
 
-	return cmp_target_portal(&sort_base[a], &sort_base[b]);
+	return cmp_target_portal(&paths[*(const size_t *)x], &paths[*(const size_t *)y]);
 }
 
 int nmp_target_numbers(const struct iscsi_path *paths, size_t n, unsigned *targets)
@@ -155,9 +153,7 @@ int nmp_target_numbers(const struct iscsi_path *paths, size_t n, unsigned *targe
 	}
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
-	sort_base = paths;
-	qsort(order, n, sizeof(*order), cmp_index);
-	sort_base = NULL;
+	qsort_r(order, n, sizeof(*order), cmp_index, (void *)paths);
 	for (size_t i = 0; i < n; i++) {
 		if (i && cmp_target_portal(&paths[order[i - 1]], &paths[order[i]]))
 			number++;
