@@ -428,6 +428,7 @@ void model_free(struct model *m)
 	free_wiped(m->iscsi.sendtargets, m->iscsi.nsendtargets, sizeof(*m->iscsi.sendtargets));
 	free(m->iscsi.statics);
 	free_wiped(m->iscsi.portals, m->iscsi.nportals, sizeof(*m->iscsi.portals));
+	nmp_config_free(&m->nmp);
 	/* CHAP secrets live in the settings: leave none behind in freed memory. */
 	explicit_bzero(m, sizeof(*m));
 }
@@ -507,6 +508,8 @@ int model_clone(const struct model *m, struct model *out)
 		       sizeof(*m->iscsi.portals)) < 0)
 		goto out;
 	c.iscsi.nportals = m->iscsi.nportals;
+	if (nmp_config_clone(&m->nmp, &c.nmp) < 0)
+		goto out;
 	*out = c;
 	memset(&c, 0, sizeof(c));
 	ret = 0;
