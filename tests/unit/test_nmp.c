@@ -646,7 +646,7 @@ static int run_multipath_t(const char *dir, char **out, char **errout)
 		int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 		if (o < 0 || e < 0 || unshare(CLONE_NEWNS) < 0 ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
 		    mount("overlay", "/etc", "overlay", 0, opts) < 0)
 			_exit(77);
 		if (dup2(o, 1) < 0 || dup2(e, 2) < 0)
