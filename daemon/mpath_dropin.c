@@ -46,6 +46,26 @@ out:
 	return ret;
 }
 
+/* mkdir -p: /etc/multipath itself is missing until multipath-tools or an
+ * admin writes something there. */
+static int make_dirs(char *dir, struct esx_err *err)
+{
+	for (char *p = strchr(dir + 1, '/');; p = strchr(p + 1, '/')) {
+		if (p)
+			*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+			int ret = err_set(err, errno, "Unable to create %s: %s", dir, strerror(errno));
+
+			if (p)
+				*p = '/';
+			return ret;
+		}
+		if (!p)
+			return 0;
+		*p = '/';
+	}
+}
+
 int mpath_dropin_write(const char *path, const char *text, struct esx_err *err)
 {
 	char dir[4096], tmp[4096];
@@ -61,11 +81,9 @@ int mpath_dropin_write(const char *path, const char *text, struct esx_err *err)
 	copy = strdup(path);
 	if (!copy)
 		return err_set(err, ENOMEM, "out of memory");
-	/* conf.d may not exist on a fresh system; its parent must. */
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		ret = err_set(err, errno, "Unable to create %s: %s", dir, strerror(errno));
+	ret = make_dirs(dir, err);
+	if (ret < 0)
 		goto out;
-	}
 	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, basename(copy)) >= (int)sizeof(tmp)) {
 		ret = err_set(err, ENAMETOOLONG, "Unable to write %s: name too long", path);
 		goto out;

@@ -14,7 +14,7 @@
 /* 1 when path's content is not exactly text (a missing file differs), 0
  * when it is, or a negative errno with err set when it cannot be read. */
 int mpath_dropin_differs(const char *path, const char *text, struct esx_err *err);
-/* Replace path's content with text (mode 0644), creating its directory
+/* Replace path's content with text (mode 0644), creating its directories
  * (0755) when missing. 0 or a negative errno with err set. */
 int mpath_dropin_write(const char *path, const char *text, struct esx_err *err);
 

@@ -581,12 +581,13 @@ END_TEST
 
 START_TEST(dropin_compare_and_write)
 {
-	char dir[] = "/tmp/test_nmp.XXXXXX", path[320], sub[256];
+	char dir[] = "/tmp/test_nmp.XXXXXX", path[400], sub[320], mid[256];
 	struct esx_err err = { 0 };
 	struct stat st;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(sub, sizeof(sub), "%s/conf.d", dir);
+	snprintf(mid, sizeof(mid), "%s/multipath", dir);
+	snprintf(sub, sizeof(sub), "%s/conf.d", mid);
 	snprintf(path, sizeof(path), "%s/esxclid.conf", sub);
 	ck_assert_int_eq(mpath_dropin_differs(path, "a\n", &err), 1);   /* missing */
 	ck_assert_msg(mpath_dropin_write(path, "a\n", &err) == 0, "%s", err.text);
@@ -600,6 +601,7 @@ START_TEST(dropin_compare_and_write)
 	ck_assert_int_eq(mpath_dropin_differs(path, "b\n", &err), 0);
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(rmdir(sub), 0);
+	ck_assert_int_eq(rmdir(mid), 0);
 	ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
