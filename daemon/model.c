@@ -508,8 +508,18 @@ int model_clone(const struct model *m, struct model *out)
 		       sizeof(*m->iscsi.portals)) < 0)
 		goto out;
 	c.iscsi.nportals = m->iscsi.nportals;
-	if (nmp_config_clone(&m->nmp, &c.nmp) < 0)
+	if (copy_array((void **)&c.nmp.rules, m->nmp.rules, m->nmp.nrules,
+		       sizeof(*m->nmp.rules)) < 0)
 		goto out;
+	c.nmp.nrules = m->nmp.nrules;
+	if (copy_array((void **)&c.nmp.satp_defaults, m->nmp.satp_defaults,
+		       m->nmp.nsatp_defaults, sizeof(*m->nmp.satp_defaults)) < 0)
+		goto out;
+	c.nmp.nsatp_defaults = m->nmp.nsatp_defaults;
+	if (copy_array((void **)&c.nmp.devices, m->nmp.devices, m->nmp.ndevices,
+		       sizeof(*m->nmp.devices)) < 0)
+		goto out;
+	c.nmp.ndevices = m->nmp.ndevices;
 	*out = c;
 	memset(&c, 0, sizeof(c));
 	ret = 0;

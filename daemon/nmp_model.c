@@ -25,42 +25,6 @@ void nmp_config_free(struct nmp_config *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int dup_array(void **to, const void *from, size_t count, size_t size)
-{
-	*to = NULL;
-	if (count == 0)
-		return 0;
-	*to = malloc(count * size);
-	if (!*to)
-		return -ENOMEM;
-	memcpy(*to, from, count * size);
-	return 0;
-}
-
-int nmp_config_clone(const struct nmp_config *c, struct nmp_config *out)
-{
-	struct nmp_config n = { 0 };
-	int ret = -ENOMEM;
-
-	memset(out, 0, sizeof(*out));
-	/* The entries own nothing: a flat copy each. */
-	if (dup_array((void **)&n.rules, c->rules, c->nrules, sizeof(*c->rules)) < 0)
-		goto out;
-	n.nrules = c->nrules;
-	if (dup_array((void **)&n.satp_defaults, c->satp_defaults, c->nsatp_defaults,
-		      sizeof(*c->satp_defaults)) < 0)
-		goto out;
-	n.nsatp_defaults = c->nsatp_defaults;
-	if (dup_array((void **)&n.devices, c->devices, c->ndevices, sizeof(*c->devices)) < 0)
-		goto out;
-	n.ndevices = c->ndevices;
-	*out = n;
-	return 0;
-out:
-	nmp_config_free(&n);
-	return ret;
-}
-
 bool nmp_config_empty(const struct nmp_config *c)
 {
 	return c->nrules == 0 && c->nsatp_defaults == 0 && c->ndevices == 0;

@@ -79,9 +79,8 @@ struct nmp_config {
 	size_t ndevices;
 };
 
+/* Its entries own nothing: model_clone() copies the arrays flat. */
 void nmp_config_free(struct nmp_config *c);
-/* 0 or -ENOMEM (out is zeroed on failure). */
-int nmp_config_clone(const struct nmp_config *c, struct nmp_config *out);
 bool nmp_config_empty(const struct nmp_config *c);
 
 void nmp_rr_defaults(struct nmp_rr_config *rr);

@@ -672,6 +672,11 @@ static void write_file(const char *path, const char *text)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
+static const char *const leftovers[] = {
+	"upper/multipath/conf.d/esxclid.conf", "upper/multipath/conf.d", "upper/multipath",
+	"upper", "work/work", "work", "out", "err",
+};
+
 START_TEST(multipath_parses_dropin)
 {
 	char dir[] = "/tmp/test_nmp_mp.XXXXXX", path[512], *text, *out = NULL, *errout = NULL;
@@ -755,22 +760,11 @@ START_TEST(multipath_parses_dropin)
 			"\t\tfailback \"immediate\"\n"
 			"\t}\n"));
 	}
-	/* The overlay's upper layer: only our file, removed with the work dir. */
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/upper/multipath/conf.d", dir);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/upper/multipath", dir);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/upper", dir);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/work/work", dir);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/work", dir);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/out", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/err", dir);
-	unlink(path);
+	/* What the test and the overlay made, deepest first. */
+	for (size_t i = 0; i < sizeof(leftovers) / sizeof(leftovers[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, leftovers[i]);
+		remove(path);
+	}
 	ck_assert_int_eq(rmdir(dir), 0);
 	free(out);
 	free(errout);
