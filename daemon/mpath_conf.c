@@ -11,7 +11,9 @@
  *           failback immediate.
  *   MRU     failover grouping, failback manual: stay on the path in use.
  *   FIXED   failover grouping, failback immediate: back to the first path.
- * An ALUA SATP adds hardware_handler "1 alua" and prio alua.
+ * An ALUA SATP adds hardware_handler "1 alua" and prio alua. A rule's SATP
+ * options (-o) and claim options (-c) have no dm-multipath form and are
+ * only kept for `satp rule list`.
  * In multipaths entries (by WWID) the SATP is not known, so RR uses
  * group_by_prio: with ALUA priorities it groups like ESXi's ALUA SATP,
  * with multipath's default const prio every path lands in one group.
@@ -66,6 +68,7 @@ static int psp_settings(const char *psp, const char *psp_options, bool alua, boo
 	int ret;
 
 	memset(out, 0, sizeof(*out));
+	nmp_rr_defaults(&rr);
 	if (strcmp(psp, NMP_PSP_MRU) == 0 || strcmp(psp, NMP_PSP_FIXED) == 0) {
 		ret = nmp_parse_psp_options(psp, psp_options, &rr, err);
 		out->grouping = "failover";
@@ -77,7 +80,6 @@ static int psp_settings(const char *psp, const char *psp_options, bool alua, boo
 	if (given) {
 		rr = *given;
 	} else {
-		nmp_rr_defaults(&rr);
 		ret = nmp_parse_psp_options(psp, psp_options, &rr, err);
 		if (ret < 0)
 			return ret;

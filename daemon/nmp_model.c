@@ -229,6 +229,10 @@ int nmp_check_rule(const struct nmp_satp_rule *r, struct esx_err *err)
 	    !r->transport[0] && !r->claim_options[0])
 		return err_set(err, EINVAL, "A rule must match on at least one of device, vendor, "
 			       "model, driver, transport or claim option");
+	/* Options belong to one PSP: without it they would break as soon as
+	 * `satp set --default-psp` changed the SATP's default. */
+	if (r->psp_options[0] && !r->psp[0])
+		return err_set(err, EINVAL, "PSP options need a PSP (-P|--psp)");
 	nmp_rr_defaults(&rr);
 	return nmp_parse_psp_options(r->psp[0] ? r->psp : NMP_PSP_RR, r->psp_options, &rr, err);
 }

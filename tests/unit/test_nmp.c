@@ -157,6 +157,12 @@ START_TEST(other_checks)
 	ck_assert_int_eq(nmp_check_rule(&r, NULL), -EINVAL);
 	r.vendor[0] = '\0';
 	ck_assert_int_eq(nmp_check_rule(&r, NULL), 0);
+	snprintf(r.psp_options, sizeof(r.psp_options), "iops=1");
+	err_reset(&err);
+	ck_assert_int_eq(nmp_check_rule(&r, &err), -EINVAL);
+	ck_assert_str_eq(err.text, "PSP options need a PSP (-P|--psp)");
+	snprintf(r.psp, sizeof(r.psp), "VMW_PSP_RR");
+	ck_assert_int_eq(nmp_check_rule(&r, NULL), 0);
 }
 END_TEST
 
@@ -528,7 +534,8 @@ static const struct {
 	  "nmp.rules[0]: Invalid SATP name: VMW_SATP_FOO" },
 	{ "{\"rules\":[{\"satp\":\"VMW_SATP_ALUA\",\"vendor\":\"PURE\",\"extra\":1}]}",
 	  "nmp.rules[0]: unknown key 'extra'" },
-	{ "{\"rules\":[{\"satp\":\"VMW_SATP_ALUA\",\"vendor\":\"PURE\",\"psp_options\":\"bytes=5\"}]}",
+	{ "{\"rules\":[{\"satp\":\"VMW_SATP_ALUA\",\"vendor\":\"PURE\","
+	  "\"psp\":\"VMW_PSP_RR\",\"psp_options\":\"bytes=5\"}]}",
 	  "nmp.rules[0]: Limit type bytes" },
 	{ "{\"rules\":[{\"satp\":\"VMW_SATP_ALUA\",\"vendor\":\"PURE\"},"
 	  "{\"satp\":\"VMW_SATP_ALUA\",\"vendor\":\"PURE\"}]}",
