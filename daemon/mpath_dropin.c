@@ -54,7 +54,8 @@ static int make_dirs(char *dir, struct esx_err *err)
 		if (p)
 			*p = '\0';
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-			int ret = err_set(err, errno, "Unable to create %s: %s", dir, strerror(errno));
+			int ret = err_set(err, errno, "Unable to create %s: %s", dir,
+					  strerror(errno));
 
 			if (p)
 				*p = '/';

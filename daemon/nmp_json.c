@@ -151,7 +151,8 @@ static int load_rule(struct json_object *obj, const char *path, struct nmp_confi
 	if (ret == 0)
 		ret = read_text(obj, path, "psp", r.psp, sizeof(r.psp), err);
 	if (ret == 0)
-		ret = read_text(obj, path, "psp_options", r.psp_options, sizeof(r.psp_options), err);
+		ret = read_text(obj, path, "psp_options", r.psp_options, sizeof(r.psp_options),
+				err);
 	if (ret == 0)
 		ret = read_text(obj, path, "description", r.description, sizeof(r.description),
 				err);

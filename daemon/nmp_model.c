@@ -240,7 +240,8 @@ int nmp_check_rule(const struct nmp_satp_rule *r, struct esx_err *err)
 int nmp_check_rr(const struct nmp_rr_config *rr, struct esx_err *err)
 {
 	if (rr->type == NMP_RR_BYTES)
-		return err_set(err, EINVAL, "Limit type bytes is not supported: dm-multipath cannot "
+		return err_set(err, EINVAL,
+			       "Limit type bytes is not supported: dm-multipath cannot "
 			       "switch paths after a number of bytes (use iops or latency)");
 	if ((unsigned)rr->type > NMP_RR_LATENCY)
 		return err_set(err, EINVAL, "Invalid limit type");

@@ -193,7 +193,8 @@ START_TEST(psp_options)
 	ck_assert_msg(strstr(err.text, "bytes is not supported") != NULL, "%s", err.text);
 	ck_assert_int_eq(nmp_parse_psp_options("VMW_PSP_RR", "policy=bytes", &rr, NULL), -EINVAL);
 	ck_assert_int_eq(nmp_parse_psp_options("VMW_PSP_RR", "iops=0", &rr, NULL), -EINVAL);
-	ck_assert_int_eq(nmp_parse_psp_options("VMW_PSP_RR", "iops=2147483648", &rr, NULL), -EINVAL);
+	ck_assert_int_eq(nmp_parse_psp_options("VMW_PSP_RR", "iops=2147483648", &rr, NULL),
+			 -EINVAL);
 	ck_assert_int_eq(nmp_parse_psp_options("VMW_PSP_RR", "iops=-1", &rr, NULL), -EINVAL);
 	ck_assert_int_eq(nmp_parse_psp_options("VMW_PSP_RR", "frob=1", &rr, NULL), -EINVAL);
 	ck_assert_int_eq(nmp_parse_psp_options("VMW_PSP_RR", "iops", &rr, NULL), -EINVAL);
@@ -285,7 +286,8 @@ static const struct {
 	  ALUA_LINES "\t\tpath_grouping_policy group_by_prio\n\t\tpath_selector \"round-robin 0\"\n"
 	  "\t\trr_min_io_rq 1\n\t\tfailback immediate\n" },
 	{ "VMW_SATP_ALUA", "VMW_PSP_RR", "policy=latency",
-	  ALUA_LINES "\t\tpath_grouping_policy group_by_prio\n\t\tpath_selector \"service-time 0\"\n"
+	  ALUA_LINES "\t\tpath_grouping_policy group_by_prio\n"
+	  "\t\tpath_selector \"service-time 0\"\n"
 	  "\t\tfailback immediate\n" },
 	{ "VMW_SATP_ALUA", "VMW_PSP_RR", "iops=3;useANO=1",
 	  ALUA_LINES "\t\tpath_grouping_policy multibus\n\t\tpath_selector \"round-robin 0\"\n"
@@ -719,7 +721,8 @@ START_TEST(multipath_parses_dropin)
 	write_file(path, text);
 	rc = run_multipath_t(dir, &out, &errout);
 	if (rc == 77) {
-		fprintf(stderr, "multipath_parses_dropin: skipped (no mount namespace or overlay)\n");
+		fprintf(stderr,
+			"multipath_parses_dropin: skipped (no mount namespace or overlay)\n");
 	} else {
 		ck_assert_msg(rc == 0, "multipath -t exited %d: %s", rc, errout);
 		ck_assert_msg(errout[0] == '\0', "multipath -t warned:\n%s", errout);
