@@ -428,6 +428,7 @@ void model_free(struct model *m)
 	free_wiped(m->iscsi.sendtargets, m->iscsi.nsendtargets, sizeof(*m->iscsi.sendtargets));
 	free(m->iscsi.statics);
 	free_wiped(m->iscsi.portals, m->iscsi.nportals, sizeof(*m->iscsi.portals));
+	nmp_config_free(&m->nmp);
 	/* CHAP secrets live in the settings: leave none behind in freed memory. */
 	explicit_bzero(m, sizeof(*m));
 }
@@ -507,6 +508,18 @@ int model_clone(const struct model *m, struct model *out)
 		       sizeof(*m->iscsi.portals)) < 0)
 		goto out;
 	c.iscsi.nportals = m->iscsi.nportals;
+	if (copy_array((void **)&c.nmp.rules, m->nmp.rules, m->nmp.nrules,
+		       sizeof(*m->nmp.rules)) < 0)
+		goto out;
+	c.nmp.nrules = m->nmp.nrules;
+	if (copy_array((void **)&c.nmp.satp_defaults, m->nmp.satp_defaults,
+		       m->nmp.nsatp_defaults, sizeof(*m->nmp.satp_defaults)) < 0)
+		goto out;
+	c.nmp.nsatp_defaults = m->nmp.nsatp_defaults;
+	if (copy_array((void **)&c.nmp.devices, m->nmp.devices, m->nmp.ndevices,
+		       sizeof(*m->nmp.devices)) < 0)
+		goto out;
+	c.nmp.ndevices = m->nmp.ndevices;
 	*out = c;
 	memset(&c, 0, sizeof(c));
 	ret = 0;

@@ -19,6 +19,7 @@
 #include "errors.h"
 #include "iqn.h"
 #include "iscsi_params.h"
+#include "nmp_model.h"
 #include "strv.h"
 
 struct json_object;
@@ -180,6 +181,7 @@ struct model {
 	struct static_route *routes;
 	size_t nroutes;
 	struct iscsi_config iscsi;
+	struct nmp_config nmp;         /* the store's "nmp" section (nmp_model.h) */
 };
 
 /* The JSON form (model_json.c). */

@@ -671,6 +671,9 @@ int model_load(struct json_object *root, struct model *out, struct esx_err *err)
 	section = NULL;
 	if (ret == 0 && root && json_object_object_get_ex(root, "iscsi", &section) && section)
 		ret = load_iscsi(section, &m, err);
+	section = NULL;
+	if (ret == 0 && root && json_object_object_get_ex(root, "nmp", &section) && section)
+		ret = nmp_load(section, &m.nmp, err);
 	if (ret < 0) {
 		model_free(&m);
 		return ret;
@@ -1315,12 +1318,12 @@ int model_save(const struct model *m, struct json_object *root, struct esx_err *
 	}
 	if (iscsi_is_default(&m->iscsi)) {
 		json_object_object_del(root, "iscsi");
-		return 0;
+		return nmp_save(&m->nmp, root, err);
 	}
 	section = iscsi_json(&w, &m->iscsi);
 	if (w.failed || !section || json_object_object_add(root, "iscsi", section) < 0) {
 		json_object_put(section);
 		return err_set(err, ENOMEM, "out of memory");
 	}
-	return 0;
+	return nmp_save(&m->nmp, root, err);
 }

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Rendering the NMP configuration as multipath-tools configuration.
+ *
+ * ESXi → dm-multipath, per PSP:
+ *   RR      all usable paths in one group: multibus, or group_by_prio on
+ *           an ALUA array so only the optimised paths share I/O (useANO=1
+ *           asks for the unoptimised ones too: multibus); iops and default
+ *           limits are "round-robin 0" with rr_min_io_rq N, latency is
+ *           "service-time 0" (its sampling settings have no dm knob);
+ *           failback immediate.
+ *   MRU     failover grouping, failback manual: stay on the path in use.
+ *   FIXED   failover grouping, failback immediate: back to the first path.
+ * An ALUA SATP adds hardware_handler "1 alua" and prio alua. A rule's SATP
+ * options (-o) and claim options (-c) have no dm-multipath form and are
+ * only kept for `satp rule list`.
+ * In multipaths entries (by WWID) the SATP is not known, so RR uses
+ * group_by_prio: with ALUA priorities it groups like ESXi's ALUA SATP,
+ * with multipath's default const prio every path lands in one group.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpath_conf.h"
+#include "nmp_catalog.h"
+
+int mpath_regex_literal(const char *literal, char *out, size_t size)
+{
+	size_t used = 0;
+
+	if (size < 3)
+		return -ENAMETOOLONG;
+	out[used++] = '^';
+	for (const char *p = literal; *p; p++) {
+		if (strchr(".[](){}*+?^$|\\", *p)) {
+			if (used + 1 >= size - 1)
+				return -ENAMETOOLONG;
+			out[used++] = '\\';
+		}
+		if (used >= size - 2)
+			return -ENAMETOOLONG;
+		out[used++] = *p;
+	}
+	out[used++] = '$';
+	out[used] = '\0';
+	return 0;
+}
+
+struct psp_settings {
+	const char *grouping;
+	const char *selector;   /* NULL: multipath's default */
+	unsigned rr_min_io_rq;  /* 0: not written */
+	const char *failback;
+};
+
+/* alua: the SATP is ALUA (true), not (false); by_prio_unknown: the SATP
+ * is not known (multipaths entries). */
+static int psp_settings(const char *psp, const char *psp_options, bool alua, bool by_prio_unknown,
+			const struct nmp_rr_config *given, struct psp_settings *out,
+			struct esx_err *err)
+{
+	struct nmp_rr_config rr;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	nmp_rr_defaults(&rr);
+	if (strcmp(psp, NMP_PSP_MRU) == 0 || strcmp(psp, NMP_PSP_FIXED) == 0) {
+		ret = nmp_parse_psp_options(psp, psp_options, &rr, err);
+		out->grouping = "failover";
+		out->failback = strcmp(psp, NMP_PSP_MRU) == 0 ? "manual" : "immediate";
+		return ret;
+	}
+	if (strcmp(psp, NMP_PSP_RR) != 0)
+		return nmp_check_psp(psp, err);
+	if (given) {
+		rr = *given;
+	} else {
+		ret = nmp_parse_psp_options(psp, psp_options, &rr, err);
+		if (ret < 0)
+			return ret;
+	}
+	ret = nmp_check_rr(&rr, err);
+	if (ret < 0)
+		return ret;
+	out->grouping = (alua || by_prio_unknown) && !rr.useano ? "group_by_prio" : "multibus";
+	out->failback = "immediate";
+	if (rr.type == NMP_RR_LATENCY) {
+		out->selector = "service-time 0";
+	} else {
+		out->selector = "round-robin 0";
+		out->rr_min_io_rq = rr.iops;
+	}
+	return 0;
+}
+
+static void write_psp(FILE *f, const struct psp_settings *s)
+{
+	fprintf(f, "\t\tpath_grouping_policy %s\n", s->grouping);
+	if (s->selector)
+		fprintf(f, "\t\tpath_selector \"%s\"\n", s->selector);
+	if (s->rr_min_io_rq)
+		fprintf(f, "\t\trr_min_io_rq %u\n", s->rr_min_io_rq);
+	fprintf(f, "\t\tfailback %s\n", s->failback);
+}
+
+static int write_rule(FILE *f, const struct nmp_config *c, const struct nmp_satp_rule *r,
+		      const char *group, struct esx_err *err)
+{
+	const struct nmp_satp_def *satp = nmp_satp_lookup(r->satp);
+	char vendor[2 * NMP_VENDOR_MAX + 2], product[2 * NMP_MODEL_MAX + 2];
+	struct psp_settings s;
+	int ret = nmp_check_rule(r, err);
+
+	if (ret < 0)
+		return ret;
+	/* Rules on driver, transport or claim options alone have no devices
+	 * form: multipath's own defaults already behave that way. */
+	if (!r->vendor[0] && !r->model[0])
+		return 0;
+	ret = psp_settings(r->psp[0] ? r->psp : nmp_satp_default_psp(c, r->satp), r->psp_options,
+			   satp->alua, false, NULL, &s, err);
+	if (ret < 0)
+		return ret;
+	/* An empty side matches anything, as an ESXi rule without it does. */
+	if (mpath_regex_literal(r->vendor, vendor, sizeof(vendor)) < 0 ||
+	    mpath_regex_literal(r->model, product, sizeof(product)) < 0)
+		return err_set(err, EINVAL, "Vendor or model too long");
+	fprintf(f, "\t# %s rule: %s%s%s\n", group, r->satp, r->description[0] ? ", " : "",
+		r->description);
+	fprintf(f, "\tdevice {\n");
+	fprintf(f, "\t\tvendor \"%s\"\n", r->vendor[0] ? vendor : ".*");
+	fprintf(f, "\t\tproduct \"%s\"\n", r->model[0] ? product : ".*");
+	if (satp->alua) {
+		fprintf(f, "\t\thardware_handler \"1 alua\"\n");
+		fprintf(f, "\t\tprio alua\n");
+	}
+	write_psp(f, &s);
+	fprintf(f, "\t}\n");
+	return 0;
+}
+
+static int write_device(FILE *f, const struct nmp_device_config *d, struct esx_err *err)
+{
+	char wwid[NMP_WWID_MAX];
+	struct psp_settings s;
+	int ret;
+
+	if (!d->psp[0])
+		return 0;
+	if (nmp_device_wwid(d->device, wwid) < 0)
+		return nmp_check_device(d->device, err);
+	ret = psp_settings(d->psp, "", false, true, strcmp(d->psp, NMP_PSP_RR) == 0 ? &d->rr : NULL,
+			   &s, err);
+	if (ret < 0)
+		return ret;
+	fprintf(f, "\t# %s: %s\n", d->device, d->psp);
+	fprintf(f, "\tmultipath {\n");
+	fprintf(f, "\t\twwid \"%s\"\n", wwid);
+	write_psp(f, &s);
+	fprintf(f, "\t}\n");
+	return 0;
+}
+
+static const char header[] =
+	"# Written by esxclid from its NMP settings (esxcli storage nmp ...).\n"
+	"# esxclid overwrites this file whenever they change: put settings of\n"
+	"# your own in /etc/multipath.conf or in another file of this directory.\n";
+
+int mpath_conf_render(const struct nmp_config *c, char **out, struct esx_err *err)
+{
+	const struct nmp_satp_rule *system;
+	size_t nsystem, len = 0;
+	char *text = NULL;
+	FILE *f;
+	int ret = 0;
+
+	*out = NULL;
+	f = open_memstream(&text, &len);
+	if (!f)
+		return err_set(err, ENOMEM, "out of memory");
+	fputs(header, f);
+	fprintf(f, "devices {\n");
+	system = nmp_system_rules(&nsystem);
+	for (size_t i = 0; ret == 0 && i < nsystem; i++)
+		ret = write_rule(f, c, &system[i], "system", err);
+	for (size_t i = 0; ret == 0 && i < c->nrules; i++)
+		ret = write_rule(f, c, &c->rules[i], "user", err);
+	fprintf(f, "}\n");
+	fprintf(f, "multipaths {\n");
+	for (size_t i = 0; ret == 0 && i < c->ndevices; i++)
+		ret = write_device(f, &c->devices[i], err);
+	fprintf(f, "}\n");
+	if (fclose(f) != 0 && ret == 0)
+		ret = err_set(err, ENOMEM, "out of memory");
+	if (ret < 0) {
+		free(text);
+		return ret;
+	}
+	*out = text;
+	return 0;
+}
