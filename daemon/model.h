@@ -194,6 +194,10 @@ int model_load(struct json_object *root, struct model *out, struct esx_err *err)
  * them; an iSCSI configuration still at its defaults has no section). */
 int model_save(const struct model *m, struct json_object *root, struct esx_err *err);
 int model_clone(const struct model *m, struct model *out);
+/* For the section loaders: -EBADMSG with "The stored SECTION configuration
+ * is invalid: PATH: what", SECTION named by PATH's first word. */
+int model_json_corrupt(struct esx_err *err, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void model_free(struct model *m);
 
 struct vswitch *model_vswitch(const struct model *m, const char *name);

@@ -62,20 +62,23 @@ static bool ifname_valid(const char *name)
 
 #define PATH_LEN 160
 
-static int corrupt(struct esx_err *err, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int corrupt(struct esx_err *err, const char *path, const char *fmt, ...)
+int model_json_corrupt(struct esx_err *err, const char *path, const char *fmt, ...)
 {
+	const char *section = strncmp(path, "iscsi", 5) == 0 ? "iSCSI" :
+			      strncmp(path, "nmp", 3) == 0 ? "NMP" : "network";
 	char what[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return err_set(err, EBADMSG, "The stored %s configuration is invalid: %s: %s",
-		       strncmp(path, "iscsi", 5) == 0 ? "iSCSI" : "network", path, what);
+	return err_set(err, EBADMSG, "The stored %s configuration is invalid: %s: %s", section,
+		       path, what);
 }
+
+/* Every loader reports through model_json_corrupt(); the short name keeps
+ * the many calls readable. */
+#define corrupt model_json_corrupt
 
 /* Paths are short (network.vswitches[0].failover.active[1]); one too long
  * for the buffer can only come from a huge index, and is cut visibly. */

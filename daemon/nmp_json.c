@@ -15,24 +15,14 @@
 
 #include <json-c/json.h>
 
+#include "model.h"
 #include "nmp_catalog.h"
 #include "nmp_model.h"
 
 #define PATH_LEN 96
 
-static int corrupt(struct esx_err *err, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int corrupt(struct esx_err *err, const char *path, const char *fmt, ...)
-{
-	char what[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	return err_set(err, EBADMSG, "The stored NMP configuration is invalid: %s: %s", path, what);
-}
+/* Errors name the path, as the other sections' do (model.h). */
+#define corrupt model_json_corrupt
 
 /* A check's own message, moved behind the path of the stored value. */
 static int refused(struct esx_err *err, const char *path, int ret, const struct esx_err *why)
