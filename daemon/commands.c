@@ -19,5 +19,6 @@ const struct esx_command_set esx_command_sets[] = {
 	{ iscsi_session_commands, iscsi_session_namespaces },
 	{ iscsi_param_commands, iscsi_param_namespaces },
 	{ iscsi_chap_commands, iscsi_chap_namespaces },
+	{ storage_nmp_commands, storage_nmp_namespaces },
 	{ NULL, NULL },
 };

@@ -38,6 +38,8 @@ extern const struct esx_command iscsi_param_commands[];
 extern const struct esx_namespace iscsi_param_namespaces[];
 extern const struct esx_command iscsi_chap_commands[];
 extern const struct esx_namespace iscsi_chap_namespaces[];
+extern const struct esx_command storage_nmp_commands[];
+extern const struct esx_namespace storage_nmp_namespaces[];
 
 struct esx_command_set {
 	const struct esx_command *commands;

@@ -93,12 +93,13 @@ static int check_inquiry_text(const char *what, const char *s, size_t max, struc
 
 	if (len == 0)
 		return 0;
-	if (len > max)
-		return err_set(err, EINVAL, "%s '%s' is longer than %zu characters", what, s, max);
+	/* Characters first: the other messages quote the value. */
 	if (!quotable(s))
 		return err_set(err, EINVAL,
 			       "%s contains a character that is not allowed (only printable "
 			       "ASCII, no quotes or backslashes)", what);
+	if (len > max)
+		return err_set(err, EINVAL, "%s '%s' is longer than %zu characters", what, s, max);
 	if (s[0] == ' ' || s[len - 1] == ' ')
 		return err_set(err, EINVAL, "%s '%s' must not begin or end with a blank", what, s);
 	return 0;
