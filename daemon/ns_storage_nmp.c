@@ -464,7 +464,6 @@ const struct esx_command storage_nmp_commands[] = {
 };
 
 const struct esx_namespace storage_nmp_namespaces[] = {
-	{ "storage", "VMware storage commands." },
 	{ "storage nmp",
 	  "VMware Native Multipath Plugin (NMP). This is the VMware default implementation of the Pluggable Storage Architecture." },
 	{ "storage nmp psp",
