@@ -20,5 +20,6 @@ const struct esx_command_set esx_command_sets[] = {
 	{ iscsi_param_commands, iscsi_param_namespaces },
 	{ iscsi_chap_commands, iscsi_chap_namespaces },
 	{ storage_nmp_commands, storage_nmp_namespaces },
+	{ storage_paths_commands, storage_paths_namespaces },
 	{ NULL, NULL },
 };
