@@ -121,3 +121,5 @@ all_active() {
 	[ "$(core_paths)" = "$want" ]
 }
 check "vmk2's paths come back active" lab_wait_for 120 all_active
+
+finish
