@@ -56,6 +56,10 @@
 #                                  added to both, e.g. "-g GW"), both checked
 #                                  to reach LAB_PORTAL1: the usual start of a
 #                                  port-binding scenario
+#   lab_bound_rescanned            then software iSCSI on, vmk1 and vmk2
+#                                  bound to vmhba64, LAB_PORTAL1 as a
+#                                  sendtarget and a rescan (2 x 1 sessions
+#                                  per target); bails out if one fails
 #   lab_read_split MAP NIC1 NIC2   four direct readers of 25 MiB each on
 #                                  MAP with both NICs shaped to 200 Mbit/s;
 #                                  sets LAB_SPLIT_OK (true/false),
@@ -96,6 +100,17 @@ lab_pinned_vmks() {
 	for vmk in vmk1 vmk2; do
 		check "$vmk reaches $LAB_PORTAL1" lab_wait_for 20 ping -c 1 -W 2 -I "$vmk" "$LAB_PORTAL1"
 	done
+}
+
+lab_bound_rescanned() {
+	local out
+	lab_esx_each iscsi "software set --enabled true" \
+		"networkportal add -A vmhba64 -n vmk1" \
+		"networkportal add -A vmhba64 -n vmk2" \
+		"adapter discovery sendtarget add -A vmhba64 -a $LAB_PORTAL1:3260"
+	out=$(timeout 150 "$ESXCLI" --socket="$DAEMON_SOCKET" storage core adapter rescan \
+		-A vmhba64 2>&1) ||
+		{ echo "Bail out! the rescan failed:"; sed 's/^/# /' <<<"$out"; exit 99; }
 }
 
 lab_require_nics() {

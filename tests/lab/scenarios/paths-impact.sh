@@ -21,17 +21,11 @@ lab_require_nics 2
 
 A=vmhba64
 SUBNET=10.10.1
-PORTAL=$LAB_PORTAL1:3260
 
 lab_start_daemon
 
 lab_pinned_vmks
-lab_esx_each iscsi "software set --enabled true" \
-	"networkportal add -A $A -n vmk1" \
-	"networkportal add -A $A -n vmk2" \
-	"adapter discovery sendtarget add -A $A -a $PORTAL"
-out=$(timeout 150 "$ESXCLI" --socket="$DAEMON_SOCKET" storage core adapter rescan -A $A 2>&1) ||
-	{ echo "Bail out! the rescan failed:"; sed 's/^/# /' <<<"$out"; exit 99; }
+lab_bound_rescanned
 
 # ---- the kernel's view: disks of the sessions, by iface and by device ------
 
