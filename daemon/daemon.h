@@ -19,12 +19,15 @@ struct esx_engine;
 struct model;
 struct reconciler;
 struct iscsi_runtime;
+struct nmp_runtime;
 
 struct esxd_config {
 	const char *socket_path;
 	const char *state_path;
 	const char *admin_group;      /* name or numeric gid */
 	const char *readonly_group;   /* name or numeric gid */
+	const char *mpath_dropin;     /* the multipath drop-in esxclid owns */
+	const char *mpathd_socket;    /* NULL: libmpathcmd's; "@name" abstract (tests) */
 	bool foreground;
 	bool debug;
 	unsigned max_clients;
@@ -44,6 +47,7 @@ struct esxd {
 	struct model *model;           /* the committed desired network state */
 	struct reconciler *reconciler; /* makes the kernel match the model */
 	struct iscsi_runtime *iscsi;   /* the software iSCSI adapter between commands */
+	struct nmp_runtime *nmp;       /* dm-multipath between commands */
 	gid_t admin_gid, readonly_gid;
 	bool have_admin_gid, have_readonly_gid;
 	time_t started;

@@ -18,6 +18,7 @@
 #include "iscsi_adm.h"
 #include "iscsi_batch.h"
 #include "iscsi_param_sync.h"
+#include "nmp_runtime.h"
 #include "iscsi_chap.h"
 #include "iscsi_idbm.h"
 #include "iscsi_reach.h"
@@ -682,6 +683,8 @@ static void rescan_finish(struct iscsi_rescan *rs)
 {
 	iscsi_rescan_done_fn done = rs->done;
 
+	/* New sessions, new disks: multipath's side follows (nmp_runtime.h). */
+	nmp_runtime_sessions_changed(rs->rt->d);
 	rs->done = NULL;
 	if (done)
 		done(rs, rs->data);   /* may free rs */
@@ -1147,6 +1150,7 @@ static void startup_over(struct iscsi_runtime *rt)
 
 	rt->started = true;
 	rt->started_fn = NULL;
+	nmp_runtime_sessions_changed(rt->d);
 	if (fn)
 		fn(rt->started_data);
 }
@@ -1196,7 +1200,7 @@ static void startup_begin(struct iscsi_runtime *rt, const struct model *m)
 
 	if (!b) {
 		log_err("iSCSI start-up checks skipped: out of memory");
-		rt->started = true;
+		startup_over(rt);
 		return;
 	}
 	queue_missing_ifaces(m, b);
@@ -1204,13 +1208,13 @@ static void startup_begin(struct iscsi_runtime *rt, const struct model *m)
 	queue_record_settings(rt, b, m);
 	if (iscsi_batch_count(b) == 0) {
 		iscsi_batch_free(b);
-		rt->started = true;
+		startup_over(rt);
 		return;
 	}
 	if (iscsi_batch_start(b, startup_done, rt, &err) < 0) {
 		log_err("iSCSI start-up checks: %s", err.text);
 		iscsi_batch_free(b);
-		rt->started = true;
+		startup_over(rt);
 		return;
 	}
 	rt->startup = b;

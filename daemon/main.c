@@ -27,6 +27,8 @@
 #include "loop.h"
 #include "net_link.h"
 #include "reconcile.h"
+#include "mpath_dropin.h"
+#include "nmp_runtime.h"
 #include "sd_notify.h"
 #include "server.h"
 #include "store.h"
@@ -47,10 +49,14 @@ static void usage(FILE *out)
 		"      --readonly-group GROUP  members may list and get (default esxcli-ro)\n"
 		"      --max-clients N       clients served at once (default 64)\n"
 		"      --max-clients-per-uid N  per non-root user (default 8)\n"
+		"      --multipath-dropin PATH  the multipath drop-in esxclid owns\n"
+		"                            (default %s)\n"
+		"      --multipathd-socket NAME  multipathd's socket, @NAME for an abstract\n"
+		"                            one (default: libmpathcmd's)\n"
 		"      --debug               log debug messages\n"
 		"  -V, --version             print the version\n"
 		"  -h, --help                this text\n",
-		ESX_DEFAULT_SOCKET, DEFAULT_STATE);
+		ESX_DEFAULT_SOCKET, DEFAULT_STATE, MPATH_DROPIN_DEFAULT);
 }
 
 static int parse_count(const char *s, unsigned *out)
@@ -69,7 +75,8 @@ static int parse_count(const char *s, unsigned *out)
 /* Returns 0 to go on, 1 to exit successfully, -1 on a usage error. */
 static int parse_args(int argc, char **argv, struct esxd_config *cfg)
 {
-	enum { OPT_SOCKET = 256, OPT_STATE, OPT_ADMIN, OPT_RO, OPT_DEBUG, OPT_MAX, OPT_MAX_UID };
+	enum { OPT_SOCKET = 256, OPT_STATE, OPT_ADMIN, OPT_RO, OPT_DEBUG, OPT_MAX, OPT_MAX_UID,
+	       OPT_DROPIN, OPT_MPATHD };
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "socket", required_argument, NULL, OPT_SOCKET },
@@ -78,6 +85,8 @@ static int parse_args(int argc, char **argv, struct esxd_config *cfg)
 		{ "readonly-group", required_argument, NULL, OPT_RO },
 		{ "max-clients", required_argument, NULL, OPT_MAX },
 		{ "max-clients-per-uid", required_argument, NULL, OPT_MAX_UID },
+		{ "multipath-dropin", required_argument, NULL, OPT_DROPIN },
+		{ "multipathd-socket", required_argument, NULL, OPT_MPATHD },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -93,6 +102,8 @@ static int parse_args(int argc, char **argv, struct esxd_config *cfg)
 		case OPT_ADMIN: cfg->admin_group = optarg; break;
 		case OPT_RO: cfg->readonly_group = optarg; break;
 		case OPT_DEBUG: cfg->debug = true; break;
+		case OPT_DROPIN: cfg->mpath_dropin = optarg; break;
+		case OPT_MPATHD: cfg->mpathd_socket = optarg; break;
 		case OPT_MAX:
 			if (parse_count(optarg, &cfg->max_clients) < 0) {
 				fprintf(stderr, "esxclid: --max-clients takes a number from 1 to 100000\n");
@@ -120,8 +131,9 @@ static int parse_args(int argc, char **argv, struct esxd_config *cfg)
 		fprintf(stderr, "esxclid: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
-	if (cfg->socket_path[0] != '/' || cfg->state_path[0] != '/') {
-		fprintf(stderr, "esxclid: --socket and --state take absolute paths\n");
+	if (cfg->socket_path[0] != '/' || cfg->state_path[0] != '/' ||
+	    cfg->mpath_dropin[0] != '/') {
+		fprintf(stderr, "esxclid: --socket, --state and --multipath-dropin take absolute paths\n");
 		return -1;
 	}
 	return 0;
@@ -200,6 +212,7 @@ int main(int argc, char **argv)
 		.cfg = {
 			.socket_path = ESX_DEFAULT_SOCKET,
 			.state_path = DEFAULT_STATE,
+			.mpath_dropin = MPATH_DROPIN_DEFAULT,
 			.admin_group = "esxcli-admin",
 			.readonly_group = "esxcli-ro",
 			.max_clients = 64,
@@ -262,6 +275,10 @@ int main(int argc, char **argv)
 		log_err("the network does not match the configuration yet: %s", err.text);
 		err_reset(&err);
 	}
+	if (nmp_runtime_new(&d, &d.nmp, &err) < 0) {
+		log_warn("storage nmp commands are unavailable: %s", err.text);
+		err_reset(&err);
+	}
 	/* After the first pass: it judges the bindings against that network. */
 	if (iscsi_runtime_new(&d, &d.iscsi, &err) < 0) {
 		log_warn("iSCSI commands are unavailable: %s", err.text);
@@ -286,6 +303,7 @@ int main(int argc, char **argv)
 out:
 	server_stop(d.server);
 	iscsi_runtime_free(d.iscsi);
+	nmp_runtime_free(d.nmp);
 	reconciler_free(d.reconciler);
 	if (d.net)
 		net_close(d.net);
