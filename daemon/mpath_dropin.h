@@ -18,4 +18,10 @@ int mpath_dropin_differs(const char *path, const char *text, struct esx_err *err
  * (0755) when missing. 0 or a negative errno with err set. */
 int mpath_dropin_write(const char *path, const char *text, struct esx_err *err);
 
+/* The file's content (*text malloc'd), or *text NULL when it does not
+ * exist; for putting it back after a failed commit. At most 1 MiB. */
+int mpath_dropin_read(const char *path, char **text, struct esx_err *err);
+/* Remove the file (a missing one is fine). */
+int mpath_dropin_remove(const char *path, struct esx_err *err);
+
 #endif

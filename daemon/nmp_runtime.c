@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "daemon.h"
 #include "log.h"
 #include "loop.h"
+#include "mpath_client.h"
 #include "nmp_runtime.h"
 
 struct nmp_runtime {
@@ -59,4 +61,123 @@ void nmp_runtime_sessions_changed(struct esxd *d)
 		return;
 	rt->sessions_pending = true;
 	loop_timer_arm(d->loop, &rt->sessions_timer, loop_now_ms());
+}
+
+/* ---- reconfigure ---------------------------------------------------------- */
+
+#define POLL_MS 100
+#define IDLE_POLLS 3   /* idle this often without a configure seen: done */
+
+struct nmp_reconfigure {
+	struct esxd *d;
+	struct mpath_request *req;
+	struct loop_timer timer;
+	uint64_t ends_at;
+	unsigned idle_polls;
+	bool saw_configure;
+	nmp_reconfigure_fn fn;
+	void *data;
+};
+
+static void reconfigure_end(struct nmp_reconfigure *r, int ret, const char *why)
+{
+	nmp_reconfigure_fn fn = r->fn;
+	void *data = r->data;
+
+	loop_timer_disarm(r->d->loop, &r->timer);
+	free(r);
+	fn(ret, why, data);
+}
+
+static void poll_later(struct nmp_reconfigure *r)
+{
+	if (loop_now_ms() + POLL_MS > r->ends_at) {
+		reconfigure_end(r, -ETIMEDOUT, "multipathd did not finish reconfiguring in time");
+		return;
+	}
+	loop_timer_arm(r->d->loop, &r->timer, loop_now_ms() + POLL_MS);
+}
+
+/* "pid 1234 idle": the word after the pid. */
+static bool daemon_configuring(const char *text)
+{
+	return strstr(text, " configure") != NULL;
+}
+
+static void daemon_state(const struct mpath_reply *reply, void *data)
+{
+	struct nmp_reconfigure *r = data;
+
+	r->req = NULL;
+	if (reply->status < 0) {
+		reconfigure_end(r, reply->status, reply->err ? reply->err->text : "no reply");
+		return;
+	}
+	if (daemon_configuring(reply->text)) {
+		r->saw_configure = true;
+	} else if (r->saw_configure || ++r->idle_polls >= IDLE_POLLS) {
+		reconfigure_end(r, 0, NULL);
+		return;
+	}
+	poll_later(r);
+}
+
+static void poll_daemon(struct esx_loop *loop, void *data)
+{
+	struct nmp_reconfigure *r = data;
+	struct esx_err err = { 0 };
+
+	(void)loop;
+	if (mpath_request(r->d->loop, r->d->cfg.mpathd_socket, "show daemon", POLL_MS * 50,
+			  daemon_state, r, &r->req, &err) < 0)
+		reconfigure_end(r, -ECONNREFUSED, err.text);
+}
+
+static void reconfigure_sent(const struct mpath_reply *reply, void *data)
+{
+	struct nmp_reconfigure *r = data;
+
+	r->req = NULL;
+	if (reply->status < 0) {
+		reconfigure_end(r, reply->status, reply->err ? reply->err->text : "no reply");
+		return;
+	}
+	if (strncmp(reply->text, "fail", 4) == 0) {
+		reconfigure_end(r, -EIO, "multipathd refused to reconfigure");
+		return;
+	}
+	poll_later(r);
+}
+
+int nmp_reconfigure_start(struct esxd *d, nmp_reconfigure_fn fn, void *data,
+			  struct nmp_reconfigure **out, struct esx_err *err)
+{
+	struct nmp_reconfigure *r = calloc(1, sizeof(*r));
+	int ret;
+
+	*out = NULL;
+	if (!r)
+		return err_set(err, ENOMEM, "out of memory");
+	r->d = d;
+	r->fn = fn;
+	r->data = data;
+	r->ends_at = loop_now_ms() + NMP_RECONFIGURE_TIMEOUT_MS;
+	loop_timer_init(&r->timer, poll_daemon, r);
+	ret = mpath_request(d->loop, d->cfg.mpathd_socket, "reconfigure", 0, reconfigure_sent, r,
+			    &r->req, err);
+	if (ret < 0) {
+		free(r);
+		return ret;
+	}
+	*out = r;
+	return 0;
+}
+
+void nmp_reconfigure_cancel(struct nmp_reconfigure *r)
+{
+	if (!r)
+		return;
+	mpath_request_cancel(r->req);
+	loop_timer_disarm(r->d->loop, &r->timer);
+	free(r);
 }

@@ -2,8 +2,8 @@
 /*
  * `esxcli storage nmp psp|satp`: the PSPs and SATPs ESXi's NMP knows, the
  * SATP claim rules (system ones built in, user ones in the store's nmp
- * section) and the per-SATP default PSP. These commands change only the
- * store; applying it to dm-multipath is a separate step.
+ * section) and the per-SATP default PSP. A change reaches dm-multipath
+ * through the drop-in (nmp_commit.h).
  */
 #include "config.h"
 
@@ -17,9 +17,9 @@
 #include "commands.h"
 #include "netcmd.h"
 #include "nmp_catalog.h"
+#include "nmp_commit.h"
 #include "nmp_model.h"
 #include "strv.h"
-#include "transaction.h"
 
 static const struct esx_field_def psp_fields[] = {
 	{ "Name", VT_STRING, NULL },
@@ -383,7 +383,7 @@ static int rule_add(struct esx_call *call)
 	if (!added)
 		return netcmd_abandon(&next, err_set(&call->err, ENOMEM, "out of memory"));
 	*added = wanted;
-	return model_apply(call->daemon, &next, &call->err);
+	return nmp_commit(call, &next);
 }
 
 static int rule_remove(struct esx_call *call)
@@ -410,7 +410,7 @@ static int rule_remove(struct esx_call *call)
 				      wanted.satp, match));
 	}
 	nmp_remove_rule(&next.nmp, found);
-	return model_apply(call->daemon, &next, &call->err);
+	return nmp_commit(call, &next);
 }
 
 /* ---- satp set ---- */
@@ -436,8 +436,8 @@ static int satp_set(struct esx_call *call)
 				   strcmp(psp, def->default_psp) == 0 ? NULL : psp);
 	if (ret < 0)
 		return netcmd_abandon(&next, err_set(&call->err, ENOMEM, "out of memory"));
-	ret = model_apply(call->daemon, &next, &call->err);
-	if (ret == 0)
+	ret = nmp_commit(call, &next);
+	if (ret >= 0)
 		result_message(call->result, "Default PSP for %s is now %s", satp, psp);
 	return ret;
 }

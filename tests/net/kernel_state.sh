@@ -123,6 +123,8 @@ for i in sorted(os.listdir(conf)):
     print("sysctl", i, *(open(os.path.join(conf, i, k)).read().strip()
                          for k in ("arp_ignore", "arp_announce", "rp_filter")))
 '
+	# The multipath drop-in is the daemon's other piece of system state.
+	[ -z "${DAEMON_DROPIN:-}" ] || sed 's/^/dropin /' "$DAEMON_DROPIN" 2>/dev/null || true
 }
 
 # state_unchanged: the state file is what refused() saved (or still absent).

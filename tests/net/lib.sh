@@ -100,8 +100,12 @@ start_daemon() {
 	DAEMON_SOCKET="$TEST_TMP/esxclid.sock"
 	DAEMON_LOG="$TEST_TMP/esxclid.log"
 	# `ip netns exec` execs the command (no fork): $! is the daemon.
+	# The host's /etc/multipath stays untouched, and no multipathd answers
+	# (an abstract socket is per network namespace).
+	DAEMON_DROPIN="$TEST_TMP/multipath/conf.d/esxclid.conf"
 	ip netns exec "$ns" "$ESXCLID" -f --socket "$DAEMON_SOCKET" \
-		--state "$TEST_TMP/state/esx.conf" "$@" >"$DAEMON_LOG" 2>&1 &
+		--state "$TEST_TMP/state/esx.conf" --multipath-dropin "$DAEMON_DROPIN" \
+		--multipathd-socket "@esxcli-test-no-multipathd" "$@" >"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
 	for _ in $(seq 50); do
 		[ -S "$DAEMON_SOCKET" ] && return 0

@@ -25,6 +25,17 @@ run() {
 	check_eq "$text: exits 0 and prints nothing" "0:" "$?:$out"
 }
 
+# applied TEXT ARGS...: a change that rewrites the drop-in; with no
+# multipathd to tell, the reply says when it applies.
+applied() {
+	local text=$1 out
+
+	shift
+	out=$(esx "$@" 2>&1)
+	check_eq "$text: exits 0, saying multipathd is not running" \
+		"0:multipathd is not running: the settings apply when it starts" "$?:$out"
+}
+
 # store EXPR: EXPR (Python) over the state file's "nmp" section as n
 # (None when the section is absent).
 store() {
@@ -65,8 +76,24 @@ check_eq "nothing stored yet" "" "$([ -f "$STATE" ] && store 'n')"
 
 # ---- rule add ----
 
-run "rule add -s ALUA -V LIO-ORG -M TCMU -P RR -O iops=1 -e" storage nmp satp rule add \
+check "no drop-in before the first change" test ! -e "$DAEMON_DROPIN"
+applied "rule add -s ALUA -V LIO-ORG -M TCMU -P RR -O iops=1 -e" storage nmp satp rule add \
 	-s VMW_SATP_ALUA -V LIO-ORG -M TCMU -P VMW_PSP_RR -O iops=1 -e "Lab target rule"
+check_eq "the drop-in has the rule as a devices entry, vendor and model anchored" \
+	"	# user rule: VMW_SATP_ALUA, Lab target rule
+	device {
+		vendor \"^LIO-ORG\$\"
+		product \"^TCMU\$\"
+		hardware_handler \"1 alua\"
+		prio alua
+		path_grouping_policy group_by_prio
+		path_selector \"round-robin 0\"
+		rr_min_io_rq 1
+		failback immediate
+	}" "$(sed -n '/# user rule/,/^\t}/p' "$DAEMON_DROPIN")"
+check_eq "the drop-in is world-readable, owned by root" "644 root" \
+	"$(stat -c '%a %U' "$DAEMON_DROPIN")"
+DROPIN_BEFORE=$(stat -c '%i %Y' "$DAEMON_DROPIN")
 check_eq "the store holds the rule, every given field and nothing else" \
 	"[{'satp': 'VMW_SATP_ALUA', 'vendor': 'LIO-ORG', 'model': 'TCMU', 'psp': 'VMW_PSP_RR', 'psp_options': 'iops=1', 'description': 'Lab target rule'}]" \
 	"$(store "repr(n['rules'])")"
@@ -77,6 +104,9 @@ VMW_SATP_ALUA|LIO-ORG|TCMU|user|VMW_PSP_RR|iops=1
 VMW_SATP_DEFAULT_AA|||system||" "$(rules)"
 check_eq "the user rule's description" "Lab target rule" \
 	"$(esx --formatter=json storage nmp satp rule list | pyq '[r["Description"] for r in d["result"] if r["RuleGroup"] == "user"]')"
+# A transport rule has no devices form: the drop-in's text stays, so it is
+# not rewritten (same inode and time) and multipathd is not asked again
+# (run: no message).
 run "rule add -s DEFAULT_AA -R iscsi -c tpgs_off -b -f" storage nmp satp rule add \
 	-s VMW_SATP_DEFAULT_AA -R iscsi -c tpgs_off -b -f
 check_eq "rule list -s VMW_SATP_DEFAULT_AA: its system and user rule only" \
@@ -86,6 +116,8 @@ check_eq "the transport rule is stored with its claim option" "iscsi tpgs_off" \
 	"$(store "n['rules'][1]['transport'] + ' ' + n['rules'][1]['claim_options']")"
 run "rule add -s ALUA -d naa... -t device" storage nmp satp rule add -s VMW_SATP_ALUA \
 	-d naa.6001405abcdef0123456789abcdef012 -t device
+check_eq "rules without a vendor or model leave the drop-in as it was (not rewritten)" \
+	"$DROPIN_BEFORE" "$(stat -c '%i %Y' "$DAEMON_DROPIN")"
 check_eq "three user rules stored, in the order added" "LIO-ORG iscsi naa.6001405abcdef0123456789abcdef012" \
 	"$(store "' '.join(r.get('vendor') or r.get('transport') or r.get('device') for r in n['rules'])")"
 
@@ -139,8 +171,9 @@ refused "removing a system rule" "No user rule found for SATP VMW_SATP_ALUA matc
 refused "removing with a description that differs" "No user rule found" \
 	storage nmp satp rule remove -s VMW_SATP_ALUA -V LIO-ORG -M TCMU -P VMW_PSP_RR -O iops=1 \
 	-e other
-run "rule remove with the options it was added with" storage nmp satp rule remove \
+applied "rule remove with the options it was added with" storage nmp satp rule remove \
 	-s VMW_SATP_ALUA -V LIO-ORG -M TCMU -P VMW_PSP_RR -O iops=1
+check_eq "the drop-in no longer has the rule" "" "$(grep -F 'LIO-ORG' "$DAEMON_DROPIN")"
 check_eq "the store keeps the other two" "iscsi naa.6001405abcdef0123456789abcdef012" \
 	"$(store "' '.join(r.get('vendor') or r.get('transport') or r.get('device') for r in n['rules'])")"
 check_not_contains "rule list no longer shows it" "LIO-ORG" "$(rules)"
