@@ -102,7 +102,6 @@ int dm_table_read(const char *control, const char *wwid, char **out, struct esx_
 
 struct words {
 	char *save;
-	const char *line;
 };
 
 static const char *next_word(struct words *w, char *text)
@@ -189,7 +188,7 @@ static int parse_group(struct words *w, struct dm_mpath_group *g)
 
 int dm_mpath_table_parse(const char *line, struct dm_mpath_table *out, struct esx_err *err)
 {
-	struct words w = { .line = line };
+	struct words w = { 0 };
 	char *copy = strdup(line);
 	const char *type;
 	unsigned next_group;

@@ -2,9 +2,8 @@
 /*
  * `esxcli storage core adapter list`, `storage core path list` and `storage
  * nmp path list`: read-only views of the software iSCSI adapter and its
- * paths. The path lists ask multipathd for `show maps json` on the loop (so
- * a slow multipathd never holds the daemon) and join its answer with sysfs
- * (nmp_paths.h); without multipathd they still list what sysfs knows.
+ * paths, from a snapshot of multipathd's maps joined with sysfs
+ * (nmp_snapshot.h).
  */
 #include "config.h"
 
@@ -21,15 +20,13 @@
 #include "daemon.h"
 #include "iscsi_paths.h"
 #include "iscsi_state.h"
-#include "mpath_client.h"
 #include "mpath_json.h"
 #include "netcmd.h"
 #include "nmp_paths.h"
+#include "nmp_snapshot.h"
+#include "transaction.h"
 #include "ns_iscsi_common.h"
 #include "strv.h"
-
-/* Within the client's patience, and longer than multipathd's own 4 s. */
-#define PATHS_MPATH_TIMEOUT_MS 8000
 
 static const struct esx_field_def adapter_fields[] = {
 	{ "HBA Name", VT_STRING, NULL },
@@ -123,39 +120,14 @@ static int adapter_list(struct esx_call *call)
 
 /* ---- path lists ---- */
 
-struct path_query {
-	struct esx_call *call;
-	struct mpath_request *req;
-	bool nmp;                        /* storage nmp path list */
-	char adapter[MODEL_ADAPTER_MAX];
-	char iqn[ISCSI_NAME_MAX];
-	struct esx_strv bindings;
-	char *path_filter, *device_filter;
-};
-
-static void query_free(struct path_query *q)
+static bool path_selected(struct esx_call *call, const struct nmp_path *p)
 {
-	if (!q)
-		return;
-	strv_free(&q->bindings);
-	free(q->path_filter);
-	free(q->device_filter);
-	free(q);
-}
+	const char *path = args_str(&call->args, "path");
+	const char *device = args_str(&call->args, "device");
 
-static bool path_selected(const struct path_query *q, const struct nmp_path *p)
-{
-	if (q->path_filter && strcmp(q->path_filter, p->runtime) != 0 &&
-	    strcmp(q->path_filter, p->uid) != 0)
+	if (path && strcmp(path, p->runtime) != 0 && strcmp(path, p->uid) != 0)
 		return false;
-	return !q->device_filter || strcasecmp(q->device_filter, p->device) == 0;
-}
-
-static void display_name(const struct nmp_path *p, char *out, size_t len)
-{
-	const char *vendor = p->map ? p->map->vend : "";
-
-	snprintf(out, len, "%s%siSCSI Disk (%s)", vendor, vendor[0] ? " " : "", p->device);
+	return !device || strcasecmp(device, p->device) == 0;
 }
 
 static long long max_io_size(const struct iscsi_path *sys)
@@ -192,18 +164,18 @@ static bool map_is_failover(const struct mpath_map *map)
 	return true;
 }
 
-static void core_record(struct esx_call *call, const struct path_query *q, const struct nmp_path *p)
+static void core_record(struct esx_call *call, const char *adapter, const struct nmp_path *p)
 {
 	struct esx_record *rec = result_record(call->result, p->uid);
 	char name[NMP_DEVICE_ID_MAX + 64], tid[2 * ISCSI_NAME_MAX + 64];
 	char details[2 * ISCSI_NAME_MAX + 96];
 
-	display_name(p, name, sizeof(name));
+	nmp_display_name(p, name, sizeof(name));
 	rec_str(rec, "UID", p->uid);
 	rec_str(rec, "Runtime Name", p->runtime);
 	rec_str(rec, "Device", p->device);
 	rec_str(rec, "Device Display Name", name);
-	rec_str(rec, "Adapter", q->adapter);
+	rec_str(rec, "Adapter", adapter);
 	rec_int(rec, "Channel", p->channel);
 	rec_int(rec, "Target", p->target);
 	rec_int(rec, "LUN", (long long)p->lun);
@@ -225,7 +197,7 @@ static void nmp_record(struct esx_call *call, const struct nmp_path *p)
 	const char *satp = map_is_alua(p->map) ? "VMW_SATP_ALUA" : "VMW_SATP_DEFAULT_AA";
 	char name[NMP_DEVICE_ID_MAX + 64];
 
-	display_name(p, name, sizeof(name));
+	nmp_display_name(p, name, sizeof(name));
 	rec_str(rec, "Runtime Name", p->runtime);
 	rec_str(rec, "Device", p->device);
 	rec_str(rec, "Device Display Name", name);
@@ -246,130 +218,34 @@ static void nmp_record(struct esx_call *call, const struct nmp_path *p)
 			"PSP VMW_PSP_RR does not support path configuration.");
 }
 
-/* Join what is known and fill the result: maps NULL when multipathd could
- * not answer. */
-static int fill(struct path_query *q, const struct mpath_maps *maps, struct esx_err *err)
+static int core_paths_fill(struct esx_call *call, const struct nmp_snapshot *snap)
 {
-	struct esx_call *call = q->call;
-	struct iscsi_session_info *sessions = NULL;
-	struct iscsi_path *paths = NULL;
-	struct nmp_path *joined = NULL;
-	size_t n = 0, nsessions = 0;
-	int ret = iscsi_paths_read(ISCSI_PATHS_SYSFS, &paths, &n, err);
+	const char *adapter = model_current(call->daemon)->iscsi.adapter;
 
-	if (ret == 0)
-		ret = iscsi_state_sessions(&sessions, &nsessions, err);
-	if (ret == 0)
-		ret = nmp_paths_build(q->adapter, q->iqn, &q->bindings, paths, n, sessions,
-				      nsessions, maps, NULL, &joined, err);
-	if (ret < 0)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		if (!path_selected(q, &joined[i]))
-			continue;
-		if (q->nmp)
-			nmp_record(call, &joined[i]);
-		else
-			core_record(call, q, &joined[i]);
+	for (size_t i = 0; i < snap->n; i++) {
+		if (path_selected(call, &snap->paths[i]))
+			core_record(call, adapter, &snap->paths[i]);
 	}
-out:
-	free(joined);
-	free(sessions);
-	free(paths);
-	return ret;
+	return 0;
 }
 
-static void sysfs_only(struct path_query *q, const char *why)
+static int nmp_paths_fill(struct esx_call *call, const struct nmp_snapshot *snap)
 {
-	result_message(q->call->result,
-		       "multipathd did not answer (%s): states come from sysfs alone", why);
-}
-
-static void maps_received(const struct mpath_reply *reply, void *data)
-{
-	struct path_query *q = data;
-	struct esx_call *call = q->call;
-	struct mpath_maps maps = { 0 };
-	struct esx_err perr = { 0 };
-	bool have_maps = false;
-	int ret;
-
-	q->req = NULL;
-	if (reply->status < 0) {
-		sysfs_only(q, reply->err ? reply->err->text : "no reply");
-	} else if (mpath_json_parse(reply->text, &maps, &perr) < 0) {
-		sysfs_only(q, perr.text);
-	} else {
-		have_maps = true;
+	for (size_t i = 0; i < snap->n; i++) {
+		if (path_selected(call, &snap->paths[i]))
+			nmp_record(call, &snap->paths[i]);
 	}
-	ret = fill(q, have_maps ? &maps : NULL, &call->err);
-	mpath_maps_free(&maps);
-	call->cancel = NULL;
-	call->handler_data = NULL;
-	query_free(q);
-	call_finish(call, ret);
-}
-
-static void query_cancel(struct esx_call *call)
-{
-	struct path_query *q = call->handler_data;
-
-	mpath_request_cancel(q->req);
-	query_free(q);
-	call->handler_data = NULL;
-}
-
-static int path_list_common(struct esx_call *call, bool nmp)
-{
-	const char *path = args_str(&call->args, "path");
-	const char *device = args_str(&call->args, "device");
-	struct path_query *q = NULL;
-	struct esx_err merr = { 0 };
-	const struct model *m;
-	int ret = enabled_adapter(call, &m);
-
-	if (ret != 0)
-		return ret < 0 ? ret : 0;
-	q = calloc(1, sizeof(*q));
-	if (!q)
-		return err_set(&call->err, ENOMEM, "out of memory");
-	q->call = call;
-	q->nmp = nmp;
-	snprintf(q->adapter, sizeof(q->adapter), "%s", m->iscsi.adapter);
-	snprintf(q->iqn, sizeof(q->iqn), "%s", m->iscsi.iqn);
-	for (size_t i = 0; ret == 0 && i < m->iscsi.nbindings; i++)
-		ret = strv_add(&q->bindings, m->iscsi.bindings[i].vmk);
-	if (ret == 0 && path && !(q->path_filter = strdup(path)))
-		ret = -ENOMEM;
-	if (ret == 0 && device && !(q->device_filter = strdup(device)))
-		ret = -ENOMEM;
-	if (ret < 0) {
-		ret = err_set(&call->err, ENOMEM, "out of memory");
-		goto out;
-	}
-	ret = mpath_request(call->daemon->loop, NULL, "show maps json", PATHS_MPATH_TIMEOUT_MS,
-			    maps_received, q, &q->req, &merr);
-	if (ret < 0) {
-		sysfs_only(q, merr.text);
-		ret = fill(q, NULL, &call->err);
-		goto out;
-	}
-	call->handler_data = q;
-	call->cancel = query_cancel;
-	return ESX_PENDING;
-out:
-	query_free(q);
-	return ret;
+	return 0;
 }
 
 static int core_path_list(struct esx_call *call)
 {
-	return path_list_common(call, false);
+	return nmp_snapshot_take(call, core_paths_fill);
 }
 
 static int nmp_path_list(struct esx_call *call)
 {
-	return path_list_common(call, true);
+	return nmp_snapshot_take(call, nmp_paths_fill);
 }
 
 const struct esx_command storage_paths_commands[] = {
