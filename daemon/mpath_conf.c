@@ -93,7 +93,11 @@ static int psp_settings(const char *psp, const char *psp_options, bool alua, boo
 		out->selector = "service-time 0";
 	} else {
 		out->selector = "round-robin 0";
-		out->rr_min_io_rq = rr.iops;
+		/* The kernel forces round-robin's repeat count to 1 (and warns
+		 * about anything larger), so ESXi's default 1000 is not
+		 * written; iops is always 1 (nmp_check_rr). */
+		if (rr.type == NMP_RR_IOPS)
+			out->rr_min_io_rq = rr.iops;
 	}
 	return 0;
 }

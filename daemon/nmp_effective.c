@@ -33,27 +33,23 @@ static void rr_of(const struct mpath_map *map, const struct dm_mpath_table *tabl
 		  const struct nmp_device_config *asked, struct nmp_effective *out)
 {
 	char sel[DM_MPATH_WORD_MAX];
-	unsigned repeat = 0;
 
+	nmp_rr_defaults(&out->rr);
+	out->rr.type = NMP_RR_IOPS;
 	if (asked && strcmp(asked->psp, NMP_PSP_RR) == 0)
 		out->rr = asked->rr;
-	else
-		nmp_rr_defaults(&out->rr);
 	selector_name(map, table, sel, sizeof(sel));
-	if (table && table->ngroups)
-		repeat = table->groups[0].repeat_count;
 	if (strcmp(sel, "service-time") == 0) {
 		out->rr.type = NMP_RR_LATENCY;
 		return;
 	}
 	if (strcmp(sel, "round-robin") != 0)
 		snprintf(out->custom, sizeof(out->custom), "path_selector=%s", sel);
-	if (repeat)
-		out->rr.iops = repeat;
-	if (out->rr.type == NMP_RR_LATENCY || out->rr.type == NMP_RR_BYTES)
-		out->rr.type = NMP_RR_IOPS;
-	/* ESXi's "default" is iops 1000 that nobody asked for. */
-	if (out->rr.type == NMP_RR_DEFAULT && out->rr.iops != NMP_RR_IOPS_DEFAULT)
+	/* What the kernel does: one I/O per path on Linux 4.x and later. */
+	out->rr.iops = table && table->ngroups && table->groups[0].repeat_count
+			       ? table->groups[0].repeat_count : 1;
+	/* Latency asked but round-robin in force; "default" stays default. */
+	if (out->rr.type != NMP_RR_DEFAULT)
 		out->rr.type = NMP_RR_IOPS;
 	/* useANO: the unoptimised paths share the optimised ones' group. */
 	out->rr.useano = strstr(map->hwhandler, "alua") && map->ngroups == 1;
@@ -89,7 +85,7 @@ bool nmp_effective_matches(const struct nmp_effective *eff, const struct nmp_dev
 		return true;
 	if (eff->custom[0])
 		return false;
-	if (asked->rr.type == NMP_RR_LATENCY)
-		return eff->rr.type == NMP_RR_LATENCY;
-	return eff->rr.type != NMP_RR_LATENCY && eff->rr.iops == asked->rr.iops;
+	if (asked->rr.type == NMP_RR_LATENCY || asked->rr.type == NMP_RR_DEFAULT)
+		return eff->rr.type == asked->rr.type;
+	return eff->rr.type == NMP_RR_IOPS && eff->rr.iops == asked->rr.iops;
 }

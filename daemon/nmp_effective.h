@@ -7,11 +7,11 @@
  *
  *   failover grouping (one path per group)  MRU with failback manual,
  *                                           FIXED otherwise
- *   paths sharing a group                   RR: round-robin with N I/Os
- *                                           per path is iops N (default
- *                                           when N is 1000 and nothing
- *                                           else was asked), service-time
- *                                           is latency
+ *   paths sharing a group                   RR: round-robin is iops with
+ *                                           the kernel's I/Os per path (1
+ *                                           since Linux 4.x), or default
+ *                                           when that was asked;
+ *                                           service-time is latency
  *   hardware handler alua                   SATP VMW_SATP_ALUA, else
  *                                           VMW_SATP_DEFAULT_AA
  */

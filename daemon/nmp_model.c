@@ -249,6 +249,16 @@ int nmp_check_rr(const struct nmp_rr_config *rr, struct esx_err *err)
 	if (rr->iops < 1 || rr->iops > INT32_MAX)
 		return err_set(err, EINVAL, "IOOperation Limit must be between 1 and %d",
 			       INT32_MAX);
+	/* The kernel's round-robin selector forces its repeat count to 1
+	 * ("repeat_count > 1 is deprecated, using 1 instead", Linux 4.x on):
+	 * a larger limit would be stored and never honoured. The default type
+	 * keeps ESXi's 1000 for display only. */
+	if (rr->type == NMP_RR_IOPS && rr->iops != 1)
+		return err_set(err, EINVAL,
+			       "IOOperation Limit %u is not supported: Linux's dm-multipath round-robin "
+			       "sends each I/O down the next path (it ignores a repeat count above 1); "
+			       "use an IOOperation Limit of 1, the default type or the latency type",
+			       rr->iops);
 	if (rr->sampling_cycles < 1 || rr->sampling_cycles > INT32_MAX)
 		return err_set(err, EINVAL, "Number of sampling cycles must be between 1 and %d",
 			       INT32_MAX);

@@ -594,6 +594,8 @@ static int rr_set_fill(struct esx_call *call, const struct nmp_snapshot *snap)
 	rr.type = type;
 	if (type == NMP_RR_DEFAULT)
 		rr.iops = NMP_RR_IOPS_DEFAULT;
+	if (type == NMP_RR_IOPS)
+		rr.iops = 1;   /* the only count the kernel honours (nmp_check_rr) */
 	rr.iops = (unsigned)args_int(&call->args, "iops", rr.iops);
 	rr.sampling_cycles = (unsigned)args_int(&call->args, "num-sampling-cycles",
 						rr.sampling_cycles);

@@ -185,10 +185,16 @@ START_TEST(psp_options)
 	ck_assert_int_eq(rr.type, NMP_RR_LATENCY);
 	ck_assert_uint_eq(rr.sampling_cycles, 32);
 	nmp_rr_defaults(&rr);
-	ck_assert_int_eq(nmp_parse_psp_options("VMW_PSP_RR", "policy=iops,iops=5 useANO=1", &rr,
+	ck_assert_int_eq(nmp_parse_psp_options("VMW_PSP_RR", "policy=iops,iops=1 useANO=1", &rr,
 					       NULL), 0);
-	ck_assert_uint_eq(rr.iops, 5);
+	ck_assert_uint_eq(rr.iops, 1);
 	ck_assert(rr.useano);
+	/* The kernel's round-robin sends one I/O per path, whatever it is told. */
+	ck_assert_int_eq(nmp_parse_psp_options("VMW_PSP_RR", "iops=5", &rr, &err), -EINVAL);
+	ck_assert_msg(strstr(err.text, "IOOperation Limit 5 is not supported") != NULL, "%s",
+		      err.text);
+	nmp_rr_defaults(&rr);
+	err_reset(&err);
 	ck_assert_int_eq(nmp_parse_psp_options("VMW_PSP_RR", "bytes=1048576", &rr, &err), -EINVAL);
 	ck_assert_msg(strstr(err.text, "bytes is not supported") != NULL, "%s", err.text);
 	ck_assert_int_eq(nmp_parse_psp_options("VMW_PSP_RR", "policy=bytes", &rr, NULL), -EINVAL);
@@ -281,7 +287,7 @@ static const struct {
 	  ALUA_LINES "\t\tpath_grouping_policy failover\n\t\tfailback immediate\n" },
 	{ "VMW_SATP_ALUA", "VMW_PSP_RR", "",
 	  ALUA_LINES "\t\tpath_grouping_policy group_by_prio\n\t\tpath_selector \"round-robin 0\"\n"
-	  "\t\trr_min_io_rq 1000\n\t\tfailback immediate\n" },
+	  "\t\tfailback immediate\n" },
 	{ "VMW_SATP_ALUA", "VMW_PSP_RR", "iops=1",
 	  ALUA_LINES "\t\tpath_grouping_policy group_by_prio\n\t\tpath_selector \"round-robin 0\"\n"
 	  "\t\trr_min_io_rq 1\n\t\tfailback immediate\n" },
@@ -289,25 +295,25 @@ static const struct {
 	  ALUA_LINES "\t\tpath_grouping_policy group_by_prio\n"
 	  "\t\tpath_selector \"service-time 0\"\n"
 	  "\t\tfailback immediate\n" },
-	{ "VMW_SATP_ALUA", "VMW_PSP_RR", "iops=3;useANO=1",
+	{ "VMW_SATP_ALUA", "VMW_PSP_RR", "iops=1;useANO=1",
 	  ALUA_LINES "\t\tpath_grouping_policy multibus\n\t\tpath_selector \"round-robin 0\"\n"
-	  "\t\trr_min_io_rq 3\n\t\tfailback immediate\n" },
+	  "\t\trr_min_io_rq 1\n\t\tfailback immediate\n" },
 	{ "VMW_SATP_DEFAULT_AA", "VMW_PSP_MRU", "",
 	  "\t\tpath_grouping_policy failover\n\t\tfailback manual\n" },
 	{ "VMW_SATP_DEFAULT_AA", "VMW_PSP_FIXED", "",
 	  "\t\tpath_grouping_policy failover\n\t\tfailback immediate\n" },
 	{ "VMW_SATP_DEFAULT_AA", "VMW_PSP_RR", "",
 	  "\t\tpath_grouping_policy multibus\n\t\tpath_selector \"round-robin 0\"\n"
-	  "\t\trr_min_io_rq 1000\n\t\tfailback immediate\n" },
+	  "\t\tfailback immediate\n" },
 	{ "VMW_SATP_DEFAULT_AA", "VMW_PSP_RR", "iops=1",
 	  "\t\tpath_grouping_policy multibus\n\t\tpath_selector \"round-robin 0\"\n"
 	  "\t\trr_min_io_rq 1\n\t\tfailback immediate\n" },
 	{ "VMW_SATP_DEFAULT_AA", "VMW_PSP_RR", "policy=latency",
 	  "\t\tpath_grouping_policy multibus\n\t\tpath_selector \"service-time 0\"\n"
 	  "\t\tfailback immediate\n" },
-	{ "VMW_SATP_DEFAULT_AA", "VMW_PSP_RR", "iops=3;useANO=1",
+	{ "VMW_SATP_DEFAULT_AA", "VMW_PSP_RR", "iops=1;useANO=1",
 	  "\t\tpath_grouping_policy multibus\n\t\tpath_selector \"round-robin 0\"\n"
-	  "\t\trr_min_io_rq 3\n\t\tfailback immediate\n" },
+	  "\t\trr_min_io_rq 1\n\t\tfailback immediate\n" },
 	/* No PSP in the rule: the SATP's default. */
 	{ "VMW_SATP_ALUA", "", "",
 	  ALUA_LINES "\t\tpath_grouping_policy failover\n\t\tfailback manual\n" },
@@ -350,7 +356,7 @@ START_TEST(render_satp_default_and_sides)
 			 "\t# user rule: VMW_SATP_DEFAULT_AA\n\tdevice {\n"
 			 "\t\tvendor \"^IET$\"\n\t\tproduct \".*\"\n"
 			 "\t\tpath_grouping_policy multibus\n\t\tpath_selector \"round-robin 0\"\n"
-			 "\t\trr_min_io_rq 1000\n\t\tfailback immediate\n\t}\n"
+			 "\t\tfailback immediate\n\t}\n"
 			 "\t# user rule: VMW_SATP_DEFAULT_AA\n\tdevice {\n"
 			 "\t\tvendor \".*\"\n\t\tproduct \"^VIRTUAL-DISK$\"\n"
 			 "\t\tpath_grouping_policy failover\n\t\tfailback immediate\n\t}\n"
@@ -698,13 +704,13 @@ START_TEST(multipath_parses_dropin)
 			MULTIPATH);
 		return;
 	}
-	add_rule(&c, "VMW_SATP_ALUA", "LIO-ORG", "disk.1 (x)", "VMW_PSP_RR", "iops=7");
+	add_rule(&c, "VMW_SATP_ALUA", "LIO-ORG", "disk.1 (x)", "VMW_PSP_RR", "iops=1");
 	add_rule(&c, "VMW_SATP_DEFAULT_AA", "IET", "VIRTUAL-DISK", "VMW_PSP_RR", "policy=latency");
 	add_rule(&c, "VMW_SATP_DEFAULT_AA", "ACME+", "", "VMW_PSP_MRU", "");
 	d = nmp_device_get_or_add(&c, "naa.60014050aabbccddeeff001122334455");
 	snprintf(d->psp, sizeof(d->psp), "VMW_PSP_RR");
 	d->rr.type = NMP_RR_IOPS;
-	d->rr.iops = 3;
+	d->rr.iops = 1;
 	d = nmp_device_get_or_add(&c, "naa.5000c5001234abcd");
 	snprintf(d->psp, sizeof(d->psp), "VMW_PSP_FIXED");
 	text = render(&c);
@@ -734,7 +740,7 @@ START_TEST(multipath_parses_dropin)
 			"\t\thardware_handler \"1 alua\"\n"
 			"\t\tprio \"alua\"\n"
 			"\t\tfailback \"immediate\"\n"
-			"\t\trr_min_io_rq 7\n"));
+			"\t\trr_min_io_rq 1\n"));
 		ck_assert_ptr_nonnull(strstr(out,
 			"\t\tvendor \"^IET$\"\n"
 			"\t\tproduct \"^VIRTUAL-DISK$\"\n"
@@ -761,7 +767,7 @@ START_TEST(multipath_parses_dropin)
 			"\t\tpath_grouping_policy \"group_by_prio\"\n"
 			"\t\tpath_selector \"round-robin 0\"\n"
 			"\t\tfailback \"immediate\"\n"
-			"\t\trr_min_io_rq 3\n"
+			"\t\trr_min_io_rq 1\n"
 			"\t}\n"));
 		ck_assert_ptr_nonnull(strstr(out,
 			"\tmultipath {\n"

@@ -7,8 +7,9 @@
 #  - one path per (vmk, LUN): vmhba64:C0 for vmk1, C1 for vmk2, T by target
 #    IQN, L the kernel's LUN, Device naa.<multipathd's WWID without its 3>
 #    (the disk's sysfs wwid), State active, Group State active;
-#  - vmnic2 unplugged: vmk2's paths dead once multipathd fails them, vmk1's
-#    still active; plugged back: all active again.
+#  - vmnic2 unplugged while a reader reads 100 MiB through a map: vmk2's
+#    paths dead once multipathd fails them, vmk1's still active, the reads
+#    end without an error; plugged back: all active again.
 
 . "$(dirname "$0")/../lib.sh"
 
@@ -99,7 +100,10 @@ check_contains "the UID names the initiator, target and device" \
 check_eq "-p UID selects the same path" "${first%% *}" \
 	"$(esx storage core path list -p "$uid" | awk '$1 == "Runtime" { print $3 }')"
 
-# ---- vmnic2's cable pulled ----------------------------------------------------
+# ---- vmnic2's cable pulled while reads go on ----------------------------------
+map=$(lab_mpath_paths | awk '{ print $1; exit }')
+dd if="/dev/mapper/$map" of=/dev/null bs=64k count=1600 iflag=direct status=none &
+reader=$!
 lab_nic_down vmnic2
 want_dead=$(expected active dead)
 vmk2_dead() {
@@ -109,6 +113,9 @@ check "vmk2's paths go dead in core path list, vmk1's stay active" lab_wait_for 
 check_eq "multipathd failed vmk2's paths too" "$(($(disks | wc -l) / 2))" \
 	"$(lab_mpath_paths | awk '$4 == "failed"' | wc -l)"
 check_eq "nmp path list: vmk2's paths dead" "$want_dead" "$(nmp_paths)"
+check "the reads through $map went on and ended without an error" wait "$reader"
+check "a read after the failure works too" dd if="/dev/mapper/$map" of=/dev/null bs=1M \
+	count=8 iflag=direct status=none
 
 lab_nic_up vmnic2
 all_active() {
