@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,118 @@ const struct iscsi_node_record *iscsi_recovery_record_of(const struct iscsi_sess
 	return NULL;
 }
 
+int iscsi_recovery_plan(const struct model *m, const struct iscsi_level_ref *at,
+			const struct iscsi_node_record *recs, size_t n,
+			struct iscsi_recovery_change **out, size_t *count, struct esx_err *err)
+{
+	struct iscsi_session_info *sessions = NULL;
+	struct iscsi_recovery_change *list = NULL;
+	size_t nsessions = 0, used = 0;
+	int ret = iscsi_state_sessions(&sessions, &nsessions, err);
+
+	*out = NULL;
+	*count = 0;
+	if (ret < 0 || nsessions == 0)
+		goto out;
+	list = calloc(nsessions, sizeof(*list));
+	if (!list) {
+		ret = err_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nsessions; i++) {
+		const struct iscsi_node_record *rec = iscsi_recovery_record_of(&sessions[i], recs, n);
+		struct iscsi_recovery_change *c = &list[used];
+		struct iscsi_effective eff;
+
+		if (!rec || !iscsi_session_logged_in(&sessions[i]) ||
+		    !iscsi_apply_reaches(m, at, ISCSI_P_RECOVERY_TIMEOUT, rec) ||
+		    iscsi_recovery_read(ISCSI_RECOVERY_SYSFS, sessions[i].sid, &c->old) < 0)
+			continue;
+		iscsi_apply_resolve(m, rec, &eff);
+		iscsi_apply_wipe(&eff);
+		c->sid = sessions[i].sid;
+		c->value = eff.params[ISCSI_P_RECOVERY_TIMEOUT];
+		used++;
+	}
+	if (used == 0)
+		goto out;
+	*out = list;
+	*count = used;
+	list = NULL;
+out:
+	free(list);
+	free(sessions);
+	return ret;
+}
+
+static void undo_first(const struct iscsi_recovery_change *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct esx_err err = { 0 };
+
+		if (c[i].old != c[i].value &&
+		    iscsi_recovery_write(ISCSI_RECOVERY_SYSFS, c[i].sid, c[i].old, &err) < 0)
+			log_err("recovery_tmo of session%u not put back to %lld: %s", c[i].sid,
+				c[i].old, err.text);
+	}
+}
+
+int iscsi_recovery_apply(const struct iscsi_recovery_change *c, size_t n, struct esx_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int ret;
+
+		if (c[i].old == c[i].value)
+			continue;
+		ret = iscsi_recovery_write(ISCSI_RECOVERY_SYSFS, c[i].sid, c[i].value, err);
+		if (ret < 0) {
+			undo_first(c, i);
+			return ret;
+		}
+		log_info("session%u: recovery_tmo %lld -> %lld (RecoveryTimeout)", c[i].sid,
+			 c[i].old, c[i].value);
+	}
+	return 0;
+}
+
+void iscsi_recovery_undo(const struct iscsi_recovery_change *c, size_t n)
+{
+	undo_first(c, n);
+}
+
+long long iscsi_recovery_current(const struct iscsi_recovery_change *c, size_t n,
+				 long long configured, char *message, size_t len)
+{
+	size_t used = 0, differ = 0;
+	bool uniform = true;
+
+	message[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int w;
+
+		uniform &= c[i].old == c[0].old;
+		if (c[i].old == c[i].value)
+			continue;
+		w = snprintf(message + used, len - used, "%ssession%u (%lld)",
+			     differ++ ? ", " : "", c[i].sid, c[i].old);
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
+	}
+	if (differ) {
+		char names[512];
+
+		snprintf(names, sizeof(names), "%s", message);
+		snprintf(message, len,
+			 "RecoveryTimeout: the kernel's recovery_tmo is not the configured %lld on %s. "
+			 "multipathd writes its fast_io_fail_tmo into recovery_tmo: an `overrides` "
+			 "section in the multipath configuration (/etc/multipath.conf, "
+			 "/etc/multipath/conf.d/) probably sets fast_io_fail_tmo.",
+			 configured, names);
+	}
+	return n && uniform ? c[0].old : configured;
+}
+
 void iscsi_recovery_sync(struct esxd *d)
 {
 	const struct model *m = model_current(d);
@@ -115,7 +228,7 @@ void iscsi_recovery_sync(struct esxd *d)
 		const struct iscsi_node_record *rec = iscsi_recovery_record_of(s, recs, nrecs);
 		long long want, have;
 
-		if (!rec || !iscsi_apply_owned(m, rec) ||
+		if (!rec || !iscsi_session_logged_in(s) || !iscsi_apply_owned(m, rec) ||
 		    iscsi_node_parse(ISCSI_P_RECOVERY_TIMEOUT,
 				     rec->values[ISCSI_P_RECOVERY_TIMEOUT], &want) < 0 ||
 		    iscsi_recovery_read(ISCSI_RECOVERY_SYSFS, s->sid, &have) < 0 || have == want)
