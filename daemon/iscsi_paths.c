@@ -278,6 +278,8 @@ static int session_paths(const char *session_dir, const struct iscsi_path *proto
 			snprintf(p->hctl, sizeof(p->hctl), "%s", e->d_name);
 			snprintf(p->block, sizeof(p->block), "%s", block);
 			read_attr(dev, "state", p->scsi_state, sizeof(p->scsi_state));
+			read_attr(dev, "vendor", p->vendor, sizeof(p->vendor));
+			read_attr(dev, "model", p->model, sizeof(p->model));
 			device_id(dev, block, p->device, sizeof(p->device));
 			p->working = strcmp(p->session_state, "LOGGED_IN") == 0 &&
 				     strcmp(p->scsi_state, "running") == 0;

@@ -17,6 +17,12 @@
  * In multipaths entries (by WWID) the SATP is not known, so RR uses
  * group_by_prio: with ALUA priorities it groups like ESXi's ALUA SATP,
  * with multipath's default const prio every path lands in one group.
+ *
+ * multipathd writes fast_io_fail_tmo (default 5) into the recovery_tmo of
+ * every iSCSI session it has paths of, unless it is "off"; open-iscsi
+ * writes the node record's replacement_timeout there at login. So that one
+ * owner (RecoveryTimeout, through the records) decides, every array behind
+ * the adapter gets fast_io_fail_tmo off.
  */
 #include "config.h"
 
@@ -112,8 +118,28 @@ static void write_psp(FILE *f, const struct psp_settings *s)
 	fprintf(f, "\t\tfailback %s\n", s->failback);
 }
 
+#define NO_FAST_IO_FAIL "\t\tfast_io_fail_tmo off\n"
+
+/* The rule entry that has exactly a's vendor and product strings. */
+static bool rule_is_array(const struct nmp_satp_rule *r, const struct mpath_array *a)
+{
+	return r->vendor[0] && r->model[0] && strcmp(r->vendor, a->vendor) == 0 &&
+	       strcmp(r->model, a->model) == 0;
+}
+
+static bool rule_has_array(const struct nmp_satp_rule *r, const struct mpath_array *arrays,
+			   size_t narrays)
+{
+	for (size_t i = 0; i < narrays; i++) {
+		if (rule_is_array(r, &arrays[i]))
+			return true;
+	}
+	return false;
+}
+
 static int write_rule(FILE *f, const struct nmp_config *c, const struct nmp_satp_rule *r,
-		      const char *group, struct esx_err *err)
+		      const char *group, const struct mpath_array *arrays, size_t narrays,
+		      struct esx_err *err)
 {
 	const struct nmp_satp_def *satp = nmp_satp_lookup(r->satp);
 	char vendor[2 * NMP_VENDOR_MAX + 2], product[2 * NMP_MODEL_MAX + 2];
@@ -144,6 +170,47 @@ static int write_rule(FILE *f, const struct nmp_config *c, const struct nmp_satp
 		fprintf(f, "\t\tprio alua\n");
 	}
 	write_psp(f, &s);
+	if (rule_has_array(r, arrays, narrays))
+		fputs(NO_FAST_IO_FAIL, f);
+	fprintf(f, "\t}\n");
+	return 0;
+}
+
+static bool array_in_rules(const struct nmp_satp_rule *rules, size_t n,
+			   const struct mpath_array *a)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (rule_is_array(&rules[i], a))
+			return true;
+	}
+	return false;
+}
+
+static int write_array(FILE *f, const struct nmp_config *c, const struct mpath_array *a,
+		       struct esx_err *err)
+{
+	char vendor[2 * NMP_VENDOR_MAX + 2], product[2 * NMP_MODEL_MAX + 2];
+	const struct nmp_satp_rule *system;
+	size_t nsystem;
+	int ret = nmp_check_vendor(a->vendor, err);
+
+	if (ret == 0)
+		ret = nmp_check_model(a->model, err);
+	if (ret < 0)
+		return ret;
+	if (!a->vendor[0] || !a->model[0])
+		return err_set(err, EINVAL, "An iSCSI array needs a vendor and a model");
+	system = nmp_system_rules(&nsystem);
+	if (array_in_rules(system, nsystem, a) || array_in_rules(c->rules, c->nrules, a))
+		return 0;
+	if (mpath_regex_literal(a->vendor, vendor, sizeof(vendor)) < 0 ||
+	    mpath_regex_literal(a->model, product, sizeof(product)) < 0)
+		return err_set(err, EINVAL, "Vendor or model too long");
+	fprintf(f, "\t# iSCSI array: recovery_tmo is RecoveryTimeout's (esxcli iscsi adapter param)\n");
+	fprintf(f, "\tdevice {\n");
+	fprintf(f, "\t\tvendor \"%s\"\n", vendor);
+	fprintf(f, "\t\tproduct \"%s\"\n", product);
+	fputs(NO_FAST_IO_FAIL, f);
 	fprintf(f, "\t}\n");
 	return 0;
 }
@@ -175,7 +242,8 @@ static const char header[] =
 	"# esxclid overwrites this file whenever they change: put settings of\n"
 	"# your own in /etc/multipath.conf or in another file of this directory.\n";
 
-int mpath_conf_render(const struct nmp_config *c, char **out, struct esx_err *err)
+int mpath_conf_render(const struct nmp_config *c, const struct mpath_array *arrays,
+		      size_t narrays, char **out, struct esx_err *err)
 {
 	const struct nmp_satp_rule *system;
 	size_t nsystem, len = 0;
@@ -191,9 +259,11 @@ int mpath_conf_render(const struct nmp_config *c, char **out, struct esx_err *er
 	fprintf(f, "devices {\n");
 	system = nmp_system_rules(&nsystem);
 	for (size_t i = 0; ret == 0 && i < nsystem; i++)
-		ret = write_rule(f, c, &system[i], "system", err);
+		ret = write_rule(f, c, &system[i], "system", arrays, narrays, err);
 	for (size_t i = 0; ret == 0 && i < c->nrules; i++)
-		ret = write_rule(f, c, &c->rules[i], "user", err);
+		ret = write_rule(f, c, &c->rules[i], "user", arrays, narrays, err);
+	for (size_t i = 0; ret == 0 && i < narrays; i++)
+		ret = write_array(f, c, &arrays[i], err);
 	fprintf(f, "}\n");
 	fprintf(f, "multipaths {\n");
 	for (size_t i = 0; ret == 0 && i < c->ndevices; i++)

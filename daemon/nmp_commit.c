@@ -9,6 +9,8 @@
 
 #include "command.h"
 #include "daemon.h"
+#include "iscsi_arrays.h"
+#include "iscsi_paths.h"
 #include "log.h"
 #include "model.h"
 #include "mpath_conf.h"
@@ -60,10 +62,14 @@ int nmp_commit(struct esx_call *call, struct model *next)
 	const char *path = d->cfg.mpath_dropin;
 	struct nmp_reconfigure *r = NULL;
 	char *text = NULL, *old_text = NULL;
+	struct mpath_array *arrays = NULL;
 	struct esx_err err = { 0 };
+	size_t narrays = 0;
 	int ret, differs;
 
-	ret = mpath_conf_render(&next->nmp, &text, &call->err);
+	ret = iscsi_arrays_read(ISCSI_PATHS_SYSFS, &arrays, &narrays, &call->err);
+	if (ret == 0)
+		ret = mpath_conf_render(&next->nmp, arrays, narrays, &text, &call->err);
 	if (ret < 0) {
 		model_free(next);
 		goto out;
@@ -94,6 +100,7 @@ int nmp_commit(struct esx_call *call, struct model *next)
 	call->cancel = reconfigure_cancel;
 	ret = ESX_PENDING;
 out:
+	free(arrays);
 	free(old_text);
 	free(text);
 	return ret;

@@ -10,18 +10,76 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon.h"
+#include "iscsi_arrays.h"
+#include "iscsi_paths.h"
+#include "iscsi_recovery.h"
 #include "log.h"
 #include "loop.h"
 #include "mpath_client.h"
+#include "mpath_conf.h"
+#include "mpath_dropin.h"
 #include "nmp_runtime.h"
+#include "transaction.h"
 
 struct nmp_runtime {
 	struct esxd *d;
 	struct loop_timer sessions_timer;
 	bool sessions_pending;
+	struct nmp_reconfigure *recovery_reconfigure;
 };
+
+static void recovery_reconfigured(int ret, const char *why, void *data)
+{
+	struct nmp_runtime *rt = data;
+
+	rt->recovery_reconfigure = NULL;
+	if (ret < 0)
+		log_warn("multipathd did not confirm the drop-in's iSCSI arrays: %s", why);
+	iscsi_recovery_sync(rt->d);
+}
+
+/* RecoveryTimeout owns recovery_tmo: the drop-in keeps multipathd's
+ * fast_io_fail_tmo off the arrays behind the sessions now (reconfiguring
+ * only when its text changed), then the sessions get their records'
+ * value. Without arrays and without a drop-in there is nothing to keep. */
+static void recovery_pass(struct nmp_runtime *rt)
+{
+	const struct model *m = model_current(rt->d);
+	const char *path = rt->d->cfg.mpath_dropin;
+	struct mpath_array *arrays = NULL;
+	struct esx_err err = { 0 };
+	size_t narrays = 0;
+	char *text = NULL;
+	int differs = 0;
+
+	if (!m)
+		return;
+	if (iscsi_arrays_read(ISCSI_PATHS_SYSFS, &arrays, &narrays, &err) < 0 ||
+	    (narrays == 0 && access(path, F_OK) != 0) ||
+	    mpath_conf_render(&m->nmp, arrays, narrays, &text, &err) < 0 ||
+	    (differs = mpath_dropin_differs(path, text, &err)) <= 0 ||
+	    mpath_dropin_write(path, text, &err) < 0) {
+		if (differs < 0 || err.text[0])
+			log_warn("%s not brought up to date for the iSCSI arrays: %s", path, err.text);
+		if (!rt->recovery_reconfigure)
+			iscsi_recovery_sync(rt->d);
+		goto out;
+	}
+	log_info("%s rewritten for the iSCSI arrays: asking multipathd to reconfigure", path);
+	nmp_reconfigure_cancel(rt->recovery_reconfigure);
+	rt->recovery_reconfigure = NULL;
+	if (nmp_reconfigure_start(rt->d, recovery_reconfigured, rt, &rt->recovery_reconfigure,
+				  &err) < 0) {
+		log_info("multipathd not reconfigured: %s", err.text);
+		iscsi_recovery_sync(rt->d);
+	}
+out:
+	free(text);
+	free(arrays);
+}
 
 /* What follows a change of sessions or disks. */
 static void sessions_pass(struct esx_loop *loop, void *data)
@@ -30,6 +88,7 @@ static void sessions_pass(struct esx_loop *loop, void *data)
 
 	(void)loop;
 	rt->sessions_pending = false;
+	recovery_pass(rt);
 }
 
 int nmp_runtime_new(struct esxd *d, struct nmp_runtime **out, struct esx_err *err)
@@ -50,6 +109,7 @@ void nmp_runtime_free(struct nmp_runtime *rt)
 	if (!rt)
 		return;
 	loop_timer_disarm(rt->d->loop, &rt->sessions_timer);
+	nmp_reconfigure_cancel(rt->recovery_reconfigure);
 	free(rt);
 }
 

@@ -8,6 +8,9 @@
  * the node records it reaches (iscsi_apply.h), then committed, or the
  * records are put back: the store and open-iscsi change together or not
  * at all. DelayedAck is a route attribute: the commit's reconcile makes it.
+ * RecoveryTimeout is also the live sessions' recovery_tmo (iscsi_recovery.h):
+ * a change writes it there too, all or nothing with the records, and `get`
+ * shows what the kernel uses.
  */
 #include "config.h"
 
@@ -23,6 +26,7 @@
 #include "daemon.h"
 #include "iscsi_adm.h"
 #include "iscsi_apply.h"
+#include "iscsi_recovery.h"
 #include "iscsi_runtime.h"
 #include "log.h"
 #include "ns_iscsi_common.h"
@@ -207,6 +211,26 @@ static void param_row(struct esx_call *call, enum iscsi_param p, long long curre
 	rec_bool(rec, "Inherit", inherit);
 }
 
+/* RecoveryTimeout is what the kernel uses: recovery_tmo of the sessions
+ * that take it from the level. */
+static int recovery_in_kernel(struct esx_call *call, const struct model *m,
+			      const struct iscsi_level_ref *at, const struct iscsi_node_record *recs,
+			      size_t n, long long *value)
+{
+	struct iscsi_recovery_change *live = NULL;
+	char message[1024];
+	size_t nlive = 0;
+	int ret = iscsi_recovery_plan(m, at, recs, n, &live, &nlive, &call->err);
+
+	if (ret < 0)
+		return ret;
+	*value = iscsi_recovery_current(live, nlive, *value, message, sizeof(message));
+	if (message[0])
+		result_message(call->result, "%s", message);
+	free(live);
+	return 0;
+}
+
 static int param_get(struct esx_call *call, enum iscsi_level which)
 {
 	const struct iscsi_sendtarget *st = NULL;
@@ -239,6 +263,9 @@ static int param_get(struct esx_call *call, enum iscsi_level which)
 	}
 	iscsi_settings_resolve(m, st, tp, &eff);
 	iscsi_apply_wipe(&eff);
+	ret = recovery_in_kernel(call, m, &lv.at, recs, n, &eff.params[ISCSI_P_RECOVERY_TIMEOUT]);
+	if (ret < 0)
+		goto out;
 	for (int p = 0; p < ISCSI_PARAM_COUNT; p++) {
 		bool settable = iscsi_param_def(p)->settable;
 
@@ -340,6 +367,8 @@ struct param_flow {
 	struct iscsi_flow base;
 	struct param_change change;
 	struct undo_entry *undo;
+	struct iscsi_recovery_change *live;   /* RecoveryTimeout: the sessions' side */
+	size_t nlive;
 };
 
 static void param_flow_free(struct iscsi_flow *flow)
@@ -347,6 +376,7 @@ static void param_flow_free(struct iscsi_flow *flow)
 	struct param_flow *pf = (struct param_flow *)flow;
 
 	free(pf->undo);
+	free(pf->live);
 	free(pf);
 }
 
@@ -376,6 +406,20 @@ static void put_back(struct param_flow *pf, struct iscsi_batch *b)
 	iscsi_runtime_background(pf->base.rt, back, what);
 }
 
+/* The live sessions, then the store; the sessions get their old value back
+ * when the store does not take the change. */
+static int commit_live(struct param_flow *pf, struct esx_err *err)
+{
+	int ret = iscsi_recovery_apply(pf->live, pf->nlive, err);
+
+	if (ret < 0)
+		return ret;
+	ret = iscsi_cmd_commit(pf->base.d, change_model, &pf->change, err);
+	if (ret < 0)
+		iscsi_recovery_undo(pf->live, pf->nlive);
+	return ret;
+}
+
 static void records_written(struct iscsi_flow *flow, struct iscsi_batch *b)
 {
 	struct param_flow *pf = (struct param_flow *)flow;
@@ -392,7 +436,7 @@ static void records_written(struct iscsi_flow *flow, struct iscsi_batch *b)
 		iscsi_flow_end(flow, ret);
 		return;
 	}
-	ret = iscsi_cmd_commit(flow->d, change_model, &pf->change, err);
+	ret = commit_live(pf, err);
 	if (ret < 0)
 		put_back(pf, b);
 	iscsi_flow_end(flow, ret);
@@ -434,6 +478,9 @@ static int queue_writes(struct param_flow *pf, struct iscsi_batch *b,
 						u) < 0)
 			ret = err_set(err, ENOMEM, "out of memory");
 	}
+	if (ret == 0 && pf->change.p == ISCSI_P_RECOVERY_TIMEOUT)
+		ret = iscsi_recovery_plan(&next, &pf->change.lv.at, recs, n, &pf->live, &pf->nlive,
+					  err);
 	model_free(&next);
 	return ret;
 }
@@ -519,9 +566,10 @@ static int param_set(struct esx_call *call, enum iscsi_level which)
 		goto out;
 	}
 	if (iscsi_batch_count(b) == 0) {
-		/* No record holds a different value: only the store changes. */
+		/* No record holds a different value: only the store (and the
+		 * sessions) change. */
 		iscsi_batch_free(b);
-		ret = iscsi_cmd_commit(call->daemon, change_model, &c, &call->err);
+		ret = commit_live(pf, &call->err);
 		ret = iscsi_flow_abort(&pf->base, ret);
 		goto out;
 	}

@@ -3,7 +3,8 @@
  * Unit tests of daemon/iscsi_paths.c: the sysfs reading over a fake tree
  * in a temporary directory (sessions, their SCSI devices, the three ways to
  * a device's identity), VPD page 83h designators, Path Status and the
- * impact of vmks going away, each over a table of cases.
+ * impact of vmks going away, each over a table of cases; and
+ * daemon/iscsi_arrays.c, the (vendor, model) pairs over the same tree.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "iscsi_arrays.h"
 #include "iscsi_paths.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -178,6 +180,8 @@ START_TEST(sysfs_tree_is_read)
 
 	ck_assert_str_eq(p[2].hctl, "2:0:0:3");
 	ck_assert_str_eq(p[2].device, "t10.IET_VIRTUAL-DISK_beaf001");
+	ck_assert_str_eq(p[2].vendor, "IET");   /* INQUIRY padding cut */
+	ck_assert_str_eq(p[2].model, "VIRTUAL-DISK");
 	ck_assert(p[2].working);
 
 	ck_assert_str_eq(p[3].hctl, "2:0:0:10");
@@ -206,6 +210,60 @@ START_TEST(sysfs_without_iscsi_has_no_paths)
 
 	ck_assert_int_eq(iscsi_paths_read("/nonexistent-esx-sysfs", &p, &n, &err), 0);
 	ck_assert_ptr_null(p);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+/* ---- arrays ---- */
+
+/* Beyond fake_tree's disks (IET VIRTUAL-DISK twice, padded and not, and
+ * disks without vendor or model): another array, one that comes back
+ * through a second session, hostile or overlong INQUIRY text, a model-less
+ * disk, and a controller LUN (no block device) of a vendor of its own. */
+START_TEST(arrays_from_sysfs)
+{
+	struct mpath_array *a = NULL;
+	struct esx_err err = { 0 };
+	size_t n = 0;
+
+	fake_tree();
+	make_dirs(T2 "/3:0:0:0");
+	write_text(T2 "/3:0:0:0/vendor", "CTRL    \n");
+	write_text(T2 "/3:0:0:0/model", "ENCLOSURE       \n");
+	make_dirs(T2 "/3:0:0:2/block/sdab");
+	write_text(T2 "/3:0:0:2/vendor", "LIO-ORG \n");
+	write_text(T2 "/3:0:0:2/model", "TCMU device     \n");
+	make_dirs(T2 "/3:0:0:3/block/sdac");
+	write_text(T2 "/3:0:0:3/vendor", "EV\"IL\n");
+	write_text(T2 "/3:0:0:3/model", "X\n");
+	make_dirs(T2 "/3:0:0:4/block/sdad");
+	write_text(T2 "/3:0:0:4/vendor", "AB\n");
+	write_text(T2 "/3:0:0:4/model", "}\ndefaults {\n");
+	make_dirs(T2 "/3:0:0:5/block/sdae");
+	write_text(T2 "/3:0:0:5/vendor", "NOMODEL\n");
+	make_dirs(T2 "/3:0:0:6/block/sdaf");
+	write_text(T2 "/3:0:0:6/vendor", "VENDOR123\n");
+	write_text(T2 "/3:0:0:6/model", "X\n");
+	make_dirs(T3 "/4:0:0:2/block/sdh");
+	write_text(T3 "/4:0:0:2/vendor", "LIO-ORG\n");
+	write_text(T3 "/4:0:0:2/model", "TCMU device\n");
+	make_dirs(T3 "/4:0:0:3/block/sdi");
+	write_text(T3 "/4:0:0:3/vendor", "ACME+\n");
+	write_text(T3 "/4:0:0:3/model", "disk.1 (x)\n");
+	ck_assert_msg(iscsi_arrays_read(root, &a, &n, &err) == 0, "%s", err.text);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(a[0].vendor, "ACME+");
+	ck_assert_str_eq(a[0].model, "disk.1 (x)");
+	ck_assert_str_eq(a[1].vendor, "IET");
+	ck_assert_str_eq(a[1].model, "VIRTUAL-DISK");
+	ck_assert_str_eq(a[2].vendor, "LIO-ORG");
+	ck_assert_str_eq(a[2].model, "TCMU device");
+	free(a);
+	remove_tree();
+	a = (struct mpath_array *)&a;
+	n = 99;
+	ck_assert_int_eq(iscsi_arrays_read("/nonexistent-esx-sysfs", &a, &n, &err), 0);
+	ck_assert_ptr_null(a);
 	ck_assert_uint_eq(n, 0);
 }
 END_TEST
@@ -465,6 +523,7 @@ static Suite *paths_suite(void)
 
 	tcase_add_test(sysfs, sysfs_tree_is_read);
 	tcase_add_test(sysfs, sysfs_without_iscsi_has_no_paths);
+	tcase_add_test(sysfs, arrays_from_sysfs);
 	tcase_add_loop_test(sysfs, vpd83_designators, 0, (int)ARRAY_LEN(vpd_cases));
 	suite_add_tcase(s, sysfs);
 

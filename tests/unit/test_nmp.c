@@ -49,7 +49,7 @@ static char *render(const struct nmp_config *c)
 	struct esx_err err = { 0 };
 	char *text = NULL;
 
-	ck_assert_msg(mpath_conf_render(c, &text, &err) == 0, "render: %s", err.text);
+	ck_assert_msg(mpath_conf_render(c, NULL, 0, &text, &err) == 0, "render: %s", err.text);
 	ck_assert_ptr_nonnull(text);
 	return text;
 }
@@ -432,6 +432,90 @@ START_TEST(render_devices)
 }
 END_TEST
 
+static const char arrays_golden[] =
+	"\t# iSCSI array: recovery_tmo is RecoveryTimeout's (esxcli iscsi adapter param)\n"
+	"\tdevice {\n"
+	"\t\tvendor \"^ACME\\+$\"\n"
+	"\t\tproduct \"^disk\\.1 \\(x\\)$\"\n"
+	"\t\tfast_io_fail_tmo off\n"
+	"\t}\n"
+	"\t# iSCSI array: recovery_tmo is RecoveryTimeout's (esxcli iscsi adapter param)\n"
+	"\tdevice {\n"
+	"\t\tvendor \"^LIO-ORG$\"\n"
+	"\t\tproduct \"^TCMU device$\"\n"
+	"\t\tfast_io_fail_tmo off\n"
+	"\t}\n"
+	"}\n"
+	"multipaths {\n"
+	"}\n";
+
+static const struct mpath_array two_arrays[] = {
+	{ "ACME+", "disk.1 (x)" }, { "LIO-ORG", "TCMU device" },
+};
+
+/* The arrays behind the sessions come after every rule, so their
+ * fast_io_fail_tmo wins over a rule's; multipath's own entries stay. */
+START_TEST(render_arrays)
+{
+	struct nmp_config c = { 0 };
+	struct esx_err err = { 0 };
+	char *text = NULL;
+
+	add_rule(&c, "VMW_SATP_DEFAULT_AA", "LIO-ORG", "", "VMW_PSP_RR", "");
+	ck_assert_msg(mpath_conf_render(&c, two_arrays, 2, &text, &err) == 0, "%s", err.text);
+	ck_assert_str_eq(from(text, "\t# iSCSI array"), arrays_golden);
+	/* The rules are as without arrays. */
+	ck_assert_int_eq(strncmp(text, empty_golden, strlen(empty_golden) - 17), 0);
+	ck_assert_ptr_nonnull(strstr(text, "\t# user rule: VMW_SATP_DEFAULT_AA\n\tdevice {\n"
+				      "\t\tvendor \"^LIO-ORG$\"\n\t\tproduct \".*\"\n"
+				      "\t\tpath_grouping_policy multibus\n"
+				      "\t\tpath_selector \"round-robin 0\"\n"
+				      "\t\tfailback immediate\n\t}\n"
+				      "\t# iSCSI array"));
+	free(text);
+	nmp_config_free(&c);
+}
+END_TEST
+
+/* A rule with exactly an array's strings carries the line itself: two
+ * entries with the same strings make multipath warn. */
+START_TEST(render_array_in_rule)
+{
+	static const struct mpath_array arrays[] = { { "IET", "VIRTUAL-DISK" },
+						     { "PURE", "FlashArray" } };
+	struct nmp_config c = { 0 };
+	struct esx_err err = { 0 };
+	char *text = NULL;
+
+	add_rule(&c, "VMW_SATP_DEFAULT_AA", "IET", "VIRTUAL-DISK", "VMW_PSP_MRU", "");
+	ck_assert_msg(mpath_conf_render(&c, arrays, 2, &text, &err) == 0, "%s", err.text);
+	ck_assert_ptr_null(strstr(text, "# iSCSI array"));
+	ck_assert_ptr_nonnull(strstr(text, "\t\trr_min_io_rq 1\n\t\tfailback immediate\n"
+				      "\t\tfast_io_fail_tmo off\n\t}\n"));
+	ck_assert_str_eq(from(text, "\t# user rule"),
+			 "\t# user rule: VMW_SATP_DEFAULT_AA\n\tdevice {\n"
+			 "\t\tvendor \"^IET$\"\n\t\tproduct \"^VIRTUAL-DISK$\"\n"
+			 "\t\tpath_grouping_policy failover\n\t\tfailback manual\n"
+			 "\t\tfast_io_fail_tmo off\n\t}\n}\nmultipaths {\n}\n");
+	free(text);
+	nmp_config_free(&c);
+}
+END_TEST
+
+START_TEST(render_refuses_hostile_array)
+{
+	static const struct mpath_array bad[] = { { "X\"", "Y" }, { "X", "a\n}" }, { "X", "" },
+						  { "", "Y" } };
+	struct nmp_config c = { 0 };
+	struct esx_err err = { 0 };
+	char *text = (char *)"unchanged";
+
+	ck_assert_int_eq(mpath_conf_render(&c, &bad[_i], 1, &text, &err), -EINVAL);
+	ck_assert_ptr_null(text);
+	ck_assert(err.text[0]);
+}
+END_TEST
+
 /* Values that slipped past the commands (a hand-edited store) are refused,
  * never written. */
 START_TEST(render_refuses_hostile)
@@ -442,7 +526,7 @@ START_TEST(render_refuses_hostile)
 	char *text = (char *)"unchanged";
 
 	add_rule(&c, "VMW_SATP_ALUA", "X\"\n}\ndefaults {\n#", "", "VMW_PSP_RR", "");
-	ck_assert_int_eq(mpath_conf_render(&c, &text, &err), -EINVAL);
+	ck_assert_int_eq(mpath_conf_render(&c, NULL, 0, &text, &err), -EINVAL);
 	ck_assert_ptr_null(text);
 	ck_assert(err.text[0]);
 	nmp_config_free(&c);
@@ -450,7 +534,7 @@ START_TEST(render_refuses_hostile)
 	snprintf(d->psp, sizeof(d->psp), "VMW_PSP_RR");
 	d->rr.type = NMP_RR_BYTES;
 	err_reset(&err);
-	ck_assert_int_eq(mpath_conf_render(&c, &text, &err), -EINVAL);
+	ck_assert_int_eq(mpath_conf_render(&c, NULL, 0, &text, &err), -EINVAL);
 	ck_assert_msg(strstr(err.text, "bytes") != NULL, "%s", err.text);
 	nmp_config_free(&c);
 }
@@ -713,7 +797,15 @@ START_TEST(multipath_parses_dropin)
 	d->rr.iops = 1;
 	d = nmp_device_get_or_add(&c, "naa.5000c5001234abcd");
 	snprintf(d->psp, sizeof(d->psp), "VMW_PSP_FIXED");
-	text = render(&c);
+	{
+		static const struct mpath_array arrays[] = {
+			{ "IET", "VIRTUAL-DISK" }, { "LIO-ORG", "TCMU device" },
+			{ "PURE", "FlashArray" },
+		};
+		struct esx_err err = { 0 };
+
+		ck_assert_msg(mpath_conf_render(&c, arrays, 3, &text, &err) == 0, "%s", err.text);
+	}
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/upper", dir);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
@@ -741,12 +833,32 @@ START_TEST(multipath_parses_dropin)
 			"\t\tprio \"alua\"\n"
 			"\t\tfailback \"immediate\"\n"
 			"\t\trr_min_io_rq 1\n"));
-		ck_assert_ptr_nonnull(strstr(out,
+		ck_assert_msg(strstr(out,
 			"\t\tvendor \"^IET$\"\n"
 			"\t\tproduct \"^VIRTUAL-DISK$\"\n"
 			"\t\tpath_grouping_policy \"multibus\"\n"
 			"\t\tpath_selector \"service-time 0\"\n"
-			"\t\tfailback \"immediate\"\n"));
+			"\t\tfailback \"immediate\"\n"
+			"\t\tfast_io_fail_tmo off\n"
+			"\t}\n") != NULL, "%s", out);
+		/* An array's own entry; multipath's entry for the vendor stays
+		 * as it was (multipath merges matching entries per path, the
+		 * later one winning per attribute). */
+		ck_assert_ptr_nonnull(strstr(out,
+			"\tdevice {\n"
+			"\t\tvendor \"^LIO-ORG$\"\n"
+			"\t\tproduct \"^TCMU device$\"\n"
+			"\t\tfast_io_fail_tmo off\n"
+			"\t}\n"));
+		ck_assert_ptr_nonnull(strstr(out,
+			"\t\tvendor \"(LIO-ORG|SUSE)\"\n"
+			"\t\tproduct \".*\"\n"
+			"\t\tpath_grouping_policy \"group_by_prio\"\n"
+			"\t\thardware_handler \"1 alua\"\n"
+			"\t\tprio \"alua\"\n"
+			"\t\tfailback \"immediate\"\n"
+			"\t\tno_path_retry 12\n"
+			"\t}\n"));
 		ck_assert_ptr_nonnull(strstr(out,
 			"\t\tvendor \"^ACME\\+$\"\n"
 			"\t\tproduct \".*\"\n"
@@ -760,7 +872,9 @@ START_TEST(multipath_parses_dropin)
 			"\t\thardware_handler \"1 alua\"\n"
 			"\t\tprio \"alua\"\n"
 			"\t\tfailback \"immediate\"\n"
-			"\t\trr_min_io_rq 1\n"));
+			"\t\trr_min_io_rq 1\n"
+			"\t\tfast_io_fail_tmo off\n"
+			"\t}\n"));
 		ck_assert_ptr_nonnull(strstr(out,
 			"\tmultipath {\n"
 			"\t\twwid \"360014050aabbccddeeff001122334455\"\n"
@@ -809,6 +923,9 @@ static Suite *nmp_suite(void)
 	tcase_add_test(conf, render_satp_default_and_sides);
 	tcase_add_test(conf, render_devices);
 	tcase_add_test(conf, render_refuses_hostile);
+	tcase_add_test(conf, render_arrays);
+	tcase_add_test(conf, render_array_in_rule);
+	tcase_add_loop_test(conf, render_refuses_hostile_array, 0, 4);
 	suite_add_tcase(s, conf);
 	tcase_add_test(store, json_round_trip);
 	tcase_add_loop_test(store, json_corrupt, 0,
