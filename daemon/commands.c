@@ -21,5 +21,6 @@ const struct esx_command_set esx_command_sets[] = {
 	{ iscsi_chap_commands, iscsi_chap_namespaces },
 	{ storage_nmp_commands, storage_nmp_namespaces },
 	{ storage_paths_commands, storage_paths_namespaces },
+	{ storage_path_set_commands, NULL },
 	{ NULL, NULL },
 };

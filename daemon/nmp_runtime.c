@@ -13,12 +13,15 @@
 #include "daemon.h"
 #include "log.h"
 #include "loop.h"
+#include "nmp_offline.h"
 #include "nmp_runtime.h"
+#include "scsi_disk_state.h"
 
 struct nmp_runtime {
 	struct esxd *d;
 	struct loop_timer sessions_timer;
 	bool sessions_pending;
+	struct nmp_offline *offline;   /* paths set off stay off */
 };
 
 /* What follows a change of sessions or disks. */
@@ -28,6 +31,7 @@ static void sessions_pass(struct esx_loop *loop, void *data)
 
 	(void)loop;
 	rt->sessions_pending = false;
+	nmp_offline_pass(rt->offline);
 }
 
 int nmp_runtime_new(struct esxd *d, struct nmp_runtime **out, struct esx_err *err)
@@ -39,6 +43,10 @@ int nmp_runtime_new(struct esxd *d, struct nmp_runtime **out, struct esx_err *er
 		return err_set(err, ENOMEM, "out of memory");
 	rt->d = d;
 	loop_timer_init(&rt->sessions_timer, sessions_pass, rt);
+	if (nmp_offline_new(d, SCSI_DISK_SYSFS, &rt->offline, err) < 0) {
+		free(rt);
+		return -ENOMEM;
+	}
 	*out = rt;
 	return 0;
 }
@@ -48,6 +56,7 @@ void nmp_runtime_free(struct nmp_runtime *rt)
 	if (!rt)
 		return;
 	loop_timer_disarm(rt->d->loop, &rt->sessions_timer);
+	nmp_offline_free(rt->offline);
 	free(rt);
 }
 

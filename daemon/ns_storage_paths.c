@@ -24,9 +24,11 @@
 #include "mpath_client.h"
 #include "mpath_json.h"
 #include "netcmd.h"
+#include "nmp_path_off.h"
 #include "nmp_paths.h"
 #include "ns_iscsi_common.h"
 #include "strv.h"
+#include "transaction.h"
 
 /* Within the client's patience, and longer than multipathd's own 4 s. */
 #define PATHS_MPATH_TIMEOUT_MS 8000
@@ -260,8 +262,9 @@ static int fill(struct path_query *q, const struct mpath_maps *maps, struct esx_
 	if (ret == 0)
 		ret = iscsi_state_sessions(&sessions, &nsessions, err);
 	if (ret == 0)
-		ret = nmp_paths_build(q->adapter, q->iqn, &q->bindings, paths, n, sessions,
-				      nsessions, maps, NULL, &joined, err);
+		ret = nmp_paths_build_off(&model_current(call->daemon)->nmp, q->adapter, q->iqn,
+					  &q->bindings, paths, n, sessions, nsessions, maps,
+					  &joined, err);
 	if (ret < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
