@@ -243,14 +243,15 @@ static int set_off(struct path_set *s, const struct nmp_path *p, const struct nm
 		   size_t n)
 {
 	bool was_offline = strcmp(p->sys->scsi_state, "offline") == 0, changed;
+	struct esx_err why = { 0 };
 	int ret = nmp_path_off_allowed(paths, n, p, &s->err);
 
 	if (ret < 0)
 		return ret;
-	ret = scsi_disk_set_offline(SCSI_DISK_SYSFS, s->block, &s->err);
+	ret = scsi_disk_set_offline(SCSI_DISK_SYSFS, s->block, &why);
 	if (ret < 0)
 		return err_set(&s->err, -ret, "Unable to set path %s off: %s", s->runtime,
-			       s->err.text);
+			       why.text);
 	ret = store_path(s->d, &s->id, true, &changed, &s->err);
 	if (ret < 0) {
 		if (!was_offline)

@@ -31,7 +31,8 @@ static int state_path(const char *root, const char *block, char *out, size_t len
 
 int scsi_disk_set_offline(const char *root, const char *block, struct esx_err *err)
 {
-	static const char text[] = "offline";
+	/* The kernel takes a state name only with its newline. */
+	static const char text[] = "offline\n";
 	char path[256];
 	ssize_t n;
 	int fd = -1, ret = state_path(root, block, path, sizeof(path), err);
@@ -65,7 +66,7 @@ int scsi_disk_set_running_start(struct esx_loop *loop, const char *root, const c
 				exec_done_fn done, void *data, struct exec_job **out,
 				struct esx_err *err)
 {
-	static const char text[] = "running";
+	static const char text[] = "running\n";
 	char path[256];
 	const char *argv[] = { TEE_PROGRAM, path, NULL };
 	struct exec_spec spec = {

@@ -1037,7 +1037,7 @@ START_TEST(scsi_disk_offline_write)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(fgets(text, sizeof(text), f));
 	fclose(f);
-	ck_assert_str_eq(text, "offline");
+	ck_assert_str_eq(text, "offline\n");
 	/* Names that would leave /sys/block, and disks that are not there. */
 	ck_assert_int_eq(scsi_disk_set_offline(root, "../sdb", &err), -EINVAL);
 	ck_assert_int_eq(scsi_disk_set_offline(root, "..", &err), -EINVAL);
