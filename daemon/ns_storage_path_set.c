@@ -365,7 +365,7 @@ out:
 }
 
 const struct esx_command storage_path_set_commands[] = {
-	{ "storage core path set", "Provide control to allow a user to modify a single path's state. This efficiently allows a user to enable or disable a path. This is not a persistent setting and may be reset on reboot.",
+	{ "storage core path set", "Provide control to allow a user to modify a single path's state. This efficiently allows a user to enable or disable a path. A path set off stays off across rescans, re-logins and restarts until set active.",
 	  path_set_options, path_set, SHAPE_NONE, NULL, VT_STRING, 0 },
 	{ NULL },
 };
