@@ -66,6 +66,8 @@ struct path_set {
 	char runtime[NMP_RUNTIME_MAX];
 	char block[ISCSI_PATH_BLOCK_MAX];
 	struct nmp_path_off id;
+	bool in_map;                     /* in one of multipathd's maps */
+	char mpath_cmd[64];
 };
 
 static void set_free(struct path_set *s)
@@ -140,27 +142,29 @@ static void told(const struct mpath_reply *reply, void *data)
 	struct path_set *s = data;
 
 	s->req = NULL;
-	/* The disk's state decides; multipathd only learns it sooner. */
-	if (reply->status == 0 && strncmp(reply->text, "ok", 2) != 0 && s->call)
-		result_message(s->call->result, "multipathd refused '%s path %s': the path follows "
-			       "its disk's state at multipathd's next check",
-			       s->off ? "fail" : "reinstate", s->block);
-	else if (reply->status < 0)
-		log_info("multipathd did not take '%s path %s': %s", s->off ? "fail" : "reinstate",
-			 s->block, reply->err ? reply->err->text : "no reply");
+	/* The disk's state decides; multipathd only learns it sooner. A
+	 * disk that was offline when multipathd first saw it (after a
+	 * re-login) is in no map, so `fail path` has nothing to fail. */
+	if (reply->status < 0)
+		log_info("multipathd did not take '%s': %s", s->mpath_cmd,
+			 reply->err ? reply->err->text : "no reply");
+	else if (strncmp(reply->text, "ok", 2) != 0)
+		log_info("multipathd answered '%.*s' to '%s'", (int)strcspn(reply->text, "\n"),
+			 reply->text, s->mpath_cmd);
 	set_finish(s, 0);
 }
 
-/* 0 (done: multipathd is not running) or ESX_PENDING. */
+/* 0 (done: multipathd is not running) or ESX_PENDING. A path back on
+ * that multipathd does not have is added (`add path`), else reinstated. */
 static int tell_multipathd(struct path_set *s)
 {
 	struct esx_err merr = { 0 };
-	char cmd[64];
 
-	snprintf(cmd, sizeof(cmd), "%s path %s", s->off ? "fail" : "reinstate", s->block);
-	if (mpath_request(s->d->loop, NULL, cmd, SET_MPATH_TIMEOUT_MS, told, s, &s->req,
-			  &merr) < 0) {
-		log_debug("not telling multipathd '%s': %s", cmd, merr.text);
+	snprintf(s->mpath_cmd, sizeof(s->mpath_cmd), "%s path %s",
+		 s->off ? "fail" : s->in_map ? "reinstate" : "add", s->block);
+	if (mpath_request(s->d->loop, NULL, s->mpath_cmd, SET_MPATH_TIMEOUT_MS, told, s,
+			  &s->req, &merr) < 0) {
+		log_debug("not telling multipathd '%s': %s", s->mpath_cmd, merr.text);
 		return 0;
 	}
 	return ESX_PENDING;
@@ -289,6 +293,8 @@ static int resolve(struct path_set *s, const struct mpath_maps *maps)
 	}
 	snprintf(s->runtime, sizeof(s->runtime), "%s", p->runtime);
 	snprintf(s->block, sizeof(s->block), "%s", p->sys->block);
+	/* Without maps (multipathd silent) a reinstate is the safe guess. */
+	s->in_map = !maps || p->mp;
 	ret = nmp_path_off_of(p->sys, &s->id, &s->err);
 	if (ret == 0)
 		ret = s->off ? set_off(s, p, joined, n) : set_active(s, p);
