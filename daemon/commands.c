@@ -22,5 +22,6 @@ const struct esx_command_set esx_command_sets[] = {
 	{ storage_nmp_commands, storage_nmp_namespaces },
 	{ storage_paths_commands, storage_paths_namespaces },
 	{ storage_device_commands, storage_device_namespaces },
+	{ storage_path_set_commands, NULL },
 	{ NULL, NULL },
 };

@@ -44,6 +44,7 @@ extern const struct esx_command storage_paths_commands[];
 extern const struct esx_namespace storage_paths_namespaces[];
 extern const struct esx_command storage_device_commands[];
 extern const struct esx_namespace storage_device_namespaces[];
+extern const struct esx_command storage_path_set_commands[];
 
 struct esx_command_set {
 	const struct esx_command *commands;

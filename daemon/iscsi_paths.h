@@ -32,10 +32,10 @@ struct iscsi_path {
 	char hctl[ISCSI_PATH_HCTL_MAX];         /* "2:0:0:1" */
 	char block[ISCSI_PATH_BLOCK_MAX];       /* "sdb" */
 	char device[ISCSI_PATH_DEVICE_MAX];     /* the LUN's identity, shared by its paths */
-	char vendor[32], model[32];             /* INQUIRY's, without their padding */
 	char session_state[32];                 /* LOGGED_IN, FAILED, FREE */
 	char scsi_state[32];                    /* running, blocked, offline, transport-offline */
 	bool working;                           /* logged in and running */
+	char vendor[32], model[32];             /* INQUIRY's, without their padding */
 };
 
 /* Every path under the sysfs tree at root ("/sys", or a test's fake tree):

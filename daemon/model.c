@@ -520,6 +520,10 @@ int model_clone(const struct model *m, struct model *out)
 		       sizeof(*m->nmp.devices)) < 0)
 		goto out;
 	c.nmp.ndevices = m->nmp.ndevices;
+	if (copy_array((void **)&c.nmp.paths_off, m->nmp.paths_off, m->nmp.npaths_off,
+		       sizeof(*m->nmp.paths_off)) < 0)
+		goto out;
+	c.nmp.npaths_off = m->nmp.npaths_off;
 	*out = c;
 	memset(&c, 0, sizeof(c));
 	ret = 0;

@@ -257,7 +257,39 @@ static int load_device(struct json_object *obj, const char *path, struct nmp_con
 	return 0;
 }
 
-static const char *const nmp_keys[] = { "rules", "satp_defaults", "devices", NULL };
+static const char *const path_off_keys[] = { "iface", "target", "portal", "lun", NULL };
+
+static int load_path_off(struct json_object *obj, const char *path, struct nmp_config *c,
+			 struct esx_err *err)
+{
+	struct nmp_path_off p = { 0 };
+	struct esx_err why = { 0 };
+	struct json_object *lun;
+	int ret = check_keys(obj, path, path_off_keys, err);
+
+	if (ret == 0)
+		ret = read_text(obj, path, "iface", p.iface, sizeof(p.iface), err);
+	if (ret == 0)
+		ret = read_text(obj, path, "target", p.target, sizeof(p.target), err);
+	if (ret == 0)
+		ret = read_text(obj, path, "portal", p.portal, sizeof(p.portal), err);
+	if (ret < 0)
+		return ret;
+	/* LUN 0 is a LUN: read_uint() starts at 1. */
+	if (!json_object_object_get_ex(obj, "lun", &lun) || !lun ||
+	    !json_object_is_type(lun, json_type_int) || json_object_get_int64(lun) < 0)
+		return corrupt(err, path, "lun must be an integer from 0");
+	p.lun = (unsigned long long)json_object_get_int64(lun);
+	ret = refused(err, path, nmp_check_path_off(&p, &why), &why);
+	if (ret == 0 && nmp_find_path_off(c, &p))
+		ret = corrupt(err, path, "the same path is stored twice");
+	if (ret == 0 && nmp_add_path_off(c, &p) < 0)
+		ret = err_set(err, ENOMEM, "out of memory");
+	return ret;
+}
+
+static const char *const nmp_keys[] = { "rules", "satp_defaults", "devices", "paths_off",
+					NULL };
 
 int nmp_load(struct json_object *section, struct nmp_config *out, struct esx_err *err)
 {
@@ -276,6 +308,8 @@ int nmp_load(struct json_object *section, struct nmp_config *out, struct esx_err
 		ret = load_array(section, "satp_defaults", load_satp_default, &c, err);
 	if (ret == 0)
 		ret = load_array(section, "devices", load_device, &c, err);
+	if (ret == 0)
+		ret = load_array(section, "paths_off", load_path_off, &c, err);
 	if (ret < 0) {
 		nmp_config_free(&c);
 		return ret;
@@ -353,9 +387,25 @@ static struct json_object *device_json(bool *failed, const struct nmp_device_con
 	return o;
 }
 
+static struct json_object *path_off_json(bool *failed, const struct nmp_path_off *p)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o) {
+		*failed = true;
+		return NULL;
+	}
+	put(failed, o, "iface", json_object_new_string(p->iface));
+	put(failed, o, "target", json_object_new_string(p->target));
+	put(failed, o, "portal", json_object_new_string(p->portal));
+	put(failed, o, "lun", json_object_new_int64((int64_t)p->lun));
+	return o;
+}
+
 int nmp_save(const struct nmp_config *c, struct json_object *root, struct esx_err *err)
 {
 	struct json_object *section = NULL, *rules = NULL, *defaults = NULL, *devices = NULL;
+	struct json_object *paths_off = NULL;
 	bool failed = false;
 
 	if (nmp_config_empty(c)) {
@@ -366,10 +416,12 @@ int nmp_save(const struct nmp_config *c, struct json_object *root, struct esx_er
 	rules = json_object_new_array();
 	defaults = json_object_new_array();
 	devices = json_object_new_array();
-	if (!section || !rules || !defaults || !devices) {
+	paths_off = json_object_new_array();
+	if (!section || !rules || !defaults || !devices || !paths_off) {
 		json_object_put(rules);
 		json_object_put(defaults);
 		json_object_put(devices);
+		json_object_put(paths_off);
 		failed = true;
 		goto out;
 	}
@@ -389,6 +441,14 @@ int nmp_save(const struct nmp_config *c, struct json_object *root, struct esx_er
 	put(&failed, section, "rules", rules);
 	put(&failed, section, "satp_defaults", defaults);
 	put(&failed, section, "devices", devices);
+	for (size_t i = 0; i < c->npaths_off; i++)
+		push(&failed, paths_off, path_off_json(&failed, &c->paths_off[i]));
+	/* Only when some path is off: sections saved before it existed stay
+	 * byte for byte the same. */
+	if (c->npaths_off)
+		put(&failed, section, "paths_off", paths_off);
+	else
+		json_object_put(paths_off);
 out:
 	if (failed || json_object_object_add(root, "nmp", section) < 0) {
 		json_object_put(section);

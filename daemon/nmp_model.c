@@ -14,6 +14,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "iqn.h"
 #include "nmp_catalog.h"
 #include "nmp_model.h"
 
@@ -22,12 +26,14 @@ void nmp_config_free(struct nmp_config *c)
 	free(c->rules);
 	free(c->satp_defaults);
 	free(c->devices);
+	free(c->paths_off);
 	memset(c, 0, sizeof(*c));
 }
 
 bool nmp_config_empty(const struct nmp_config *c)
 {
-	return c->nrules == 0 && c->nsatp_defaults == 0 && c->ndevices == 0;
+	return c->nrules == 0 && c->nsatp_defaults == 0 && c->ndevices == 0 &&
+	       c->npaths_off == 0;
 }
 
 void nmp_rr_defaults(struct nmp_rr_config *rr)
@@ -469,4 +475,92 @@ void nmp_remove_device(struct nmp_config *c, const char *device)
 
 	if (d)
 		remove_at(c->devices, &c->ndevices, sizeof(*d), (size_t)(d - c->devices));
+}
+
+/* ---- paths set off ---- */
+
+static bool iface_name_valid(const char *s)
+{
+	if (!s[0] || strlen(s) >= NMP_IFACE_MAX)
+		return false;
+	return word_chars(s, ".-:");
+}
+
+/* "a.b.c.d:port" or "[v6]:port". */
+static bool portal_valid(const char *s)
+{
+	char addr[NMP_PORTAL_MAX];
+	unsigned char bin[sizeof(struct in6_addr)];
+	const char *colon = strrchr(s, ':'), *port;
+	size_t alen;
+	char *end;
+	unsigned long n;
+	int family = AF_INET;
+
+	if (!colon || strlen(s) >= NMP_PORTAL_MAX)
+		return false;
+	port = colon + 1;
+	alen = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (alen < 3 || s[alen - 1] != ']')
+			return false;
+		family = AF_INET6;
+		s++;
+		alen -= 2;
+	}
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	if (inet_pton(family, addr, bin) != 1)
+		return false;
+	if (!isdigit((unsigned char)port[0]))
+		return false;
+	errno = 0;
+	n = strtoul(port, &end, 10);
+	return !*end && errno == 0 && n >= 1 && n <= 65535;
+}
+
+int nmp_check_path_off(const struct nmp_path_off *p, struct esx_err *err)
+{
+	if (!iface_name_valid(p->iface))
+		return err_set(err, EINVAL, "Invalid iface name: %s",
+			       quotable(p->iface) ? p->iface : "(unprintable)");
+	if (!iqn_valid(p->target))
+		return err_set(err, EINVAL, "Invalid iSCSI target name: %s",
+			       quotable(p->target) ? p->target : "(unprintable)");
+	if (!portal_valid(p->portal))
+		return err_set(err, EINVAL, "Invalid portal: %s (address:port expected)",
+			       quotable(p->portal) ? p->portal : "(unprintable)");
+	if (p->lun > INT64_MAX)
+		return err_set(err, EINVAL, "Invalid LUN: %llu", p->lun);
+	return 0;
+}
+
+struct nmp_path_off *nmp_find_path_off(const struct nmp_config *c, const struct nmp_path_off *p)
+{
+	for (size_t i = 0; i < c->npaths_off; i++) {
+		struct nmp_path_off *o = &c->paths_off[i];
+
+		if (o->lun == p->lun && strcmp(o->iface, p->iface) == 0 &&
+		    strcmp(o->target, p->target) == 0 && strcmp(o->portal, p->portal) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+int nmp_add_path_off(struct nmp_config *c, const struct nmp_path_off *p)
+{
+	struct nmp_path_off *o = append((void **)&c->paths_off, &c->npaths_off, sizeof(*o));
+
+	if (!o)
+		return -ENOMEM;
+	*o = *p;
+	return 0;
+}
+
+void nmp_remove_path_off(struct nmp_config *c, const struct nmp_path_off *p)
+{
+	struct nmp_path_off *o = nmp_find_path_off(c, p);
+
+	if (o)
+		remove_at(c->paths_off, &c->npaths_off, sizeof(*o), (size_t)(o - c->paths_off));
 }

@@ -24,6 +24,9 @@ struct json_object;
 #define NMP_TRANSPORT_MAX 16
 #define NMP_OPTION_MAX 64        /* -o, -c, -O */
 #define NMP_DESCRIPTION_MAX 256
+#define NMP_IFACE_MAX 65         /* open-iscsi's iface name (ISCSI_MAX_IFACE_LEN) */
+#define NMP_TARGET_MAX 224       /* an iSCSI name and its NUL */
+#define NMP_PORTAL_MAX 72        /* "10.0.0.1:3260", "[fd00::1]:3260" */
 
 /* ESXi's Round Robin defaults (deviceconfig get on a fresh device). */
 #define NMP_RR_IOPS_DEFAULT 1000u
@@ -70,6 +73,18 @@ struct nmp_device_config {
 	struct nmp_rr_config rr;         /* meaningful when psp is VMW_PSP_RR */
 };
 
+/* A path set off (`storage core path set --state off`), named by what
+ * survives re-logins, rescans and restarts: the open-iscsi iface (the
+ * bound vmk, or "default"), the target, the portal and the LUN. Not the
+ * runtime name (its channel follows the binding order) nor the UID (it
+ * carries the session's ISID and the device id). */
+struct nmp_path_off {
+	char iface[NMP_IFACE_MAX];
+	char target[NMP_TARGET_MAX];
+	char portal[NMP_PORTAL_MAX];     /* address:port, IPv6 in brackets */
+	unsigned long long lun;
+};
+
 struct nmp_config {
 	struct nmp_satp_rule *rules;     /* user rules, in the order added */
 	size_t nrules;
@@ -77,6 +92,8 @@ struct nmp_config {
 	size_t nsatp_defaults;
 	struct nmp_device_config *devices;
 	size_t ndevices;
+	struct nmp_path_off *paths_off;  /* in the order set off */
+	size_t npaths_off;
 };
 
 /* Its entries own nothing: model_clone() copies the arrays flat. */
@@ -139,6 +156,15 @@ struct nmp_device_config *nmp_device(const struct nmp_config *c, const char *dev
 /* The device's entry, made with psp "" and RR defaults when missing. */
 struct nmp_device_config *nmp_device_get_or_add(struct nmp_config *c, const char *device);
 void nmp_remove_device(struct nmp_config *c, const char *device);
+
+/* A path identity as stored: an iface name of letters, digits, '.', '-',
+ * '_', ':'; a valid iSCSI name; a portal "IPv4:port" or "[IPv6]:port" with
+ * a port 1..65535; a LUN below 2^63. */
+int nmp_check_path_off(const struct nmp_path_off *p, struct esx_err *err);
+struct nmp_path_off *nmp_find_path_off(const struct nmp_config *c, const struct nmp_path_off *p);
+/* Append p (not checked for duplicates). 0 or -ENOMEM. */
+int nmp_add_path_off(struct nmp_config *c, const struct nmp_path_off *p);
+void nmp_remove_path_off(struct nmp_config *c, const struct nmp_path_off *p);
 
 /* ---- JSON (nmp_json.c): the store's "nmp" section ---- */
 

@@ -21,7 +21,9 @@
 #include "mpath_client.h"
 #include "mpath_conf.h"
 #include "mpath_dropin.h"
+#include "nmp_offline.h"
 #include "nmp_runtime.h"
+#include "scsi_disk_state.h"
 #include "transaction.h"
 
 struct nmp_runtime {
@@ -29,6 +31,7 @@ struct nmp_runtime {
 	struct loop_timer sessions_timer;
 	bool sessions_pending;
 	struct nmp_reconfigure *recovery_reconfigure;
+	struct nmp_offline *offline;   /* paths set off stay off */
 };
 
 static void recovery_reconfigured(int ret, const char *why, void *data)
@@ -89,6 +92,7 @@ static void sessions_pass(struct esx_loop *loop, void *data)
 	(void)loop;
 	rt->sessions_pending = false;
 	recovery_pass(rt);
+	nmp_offline_pass(rt->offline);
 }
 
 int nmp_runtime_new(struct esxd *d, struct nmp_runtime **out, struct esx_err *err)
@@ -100,6 +104,10 @@ int nmp_runtime_new(struct esxd *d, struct nmp_runtime **out, struct esx_err *er
 		return err_set(err, ENOMEM, "out of memory");
 	rt->d = d;
 	loop_timer_init(&rt->sessions_timer, sessions_pass, rt);
+	if (nmp_offline_new(d, SCSI_DISK_SYSFS, &rt->offline, err) < 0) {
+		free(rt);
+		return -ENOMEM;
+	}
 	*out = rt;
 	return 0;
 }
@@ -110,6 +118,7 @@ void nmp_runtime_free(struct nmp_runtime *rt)
 		return;
 	loop_timer_disarm(rt->d->loop, &rt->sessions_timer);
 	nmp_reconfigure_cancel(rt->recovery_reconfigure);
+	nmp_offline_free(rt->offline);
 	free(rt);
 }
 

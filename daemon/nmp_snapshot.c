@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "model.h"
 #include "mpath_client.h"
+#include "nmp_path_off.h"
 #include "nmp_snapshot.h"
 #include "result.h"
 #include "strv.h"
@@ -44,9 +45,9 @@ static int run_with(struct esx_call *call, nmp_snapshot_fn fn, const struct mpat
 	if (ret == 0)
 		ret = iscsi_state_sessions(&snap.sessions, &snap.nsessions, &call->err);
 	if (ret == 0)
-		ret = nmp_paths_build(m->iscsi.adapter, m->iscsi.iqn, &bindings, snap.sys, snap.n,
-				      snap.sessions, snap.nsessions, maps, NULL, &snap.paths,
-				      &call->err);
+		ret = nmp_paths_build_off(&m->nmp, m->iscsi.adapter, m->iscsi.iqn, &bindings,
+					  snap.sys, snap.n, snap.sessions, snap.nsessions, maps,
+					  &snap.paths, &call->err);
 	if (ret == 0)
 		ret = fn(call, &snap);
 out:

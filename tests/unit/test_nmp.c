@@ -27,6 +27,8 @@
 #include "mpath_dropin.h"
 #include "nmp_catalog.h"
 #include "nmp_model.h"
+#include "nmp_path_off.h"
+#include "scsi_disk_state.h"
 
 /* ---- helpers ---- */
 
@@ -654,6 +656,38 @@ static const struct {
 	{ "{\"devices\":[{\"device\":\"naa.5000c5001234abcd\"},"
 	  "{\"device\":\"naa.5000c5001234abcd\"}]}",
 	  "nmp.devices[1]: naa.5000c5001234abcd is stored twice" },
+	{ "{\"paths_off\":{}}", "nmp: paths_off must be an array" },
+	{ "{\"paths_off\":[{\"iface\":\"vmk1\",\"target\":\"iqn.2001-04.com.example:t1\","
+	  "\"portal\":\"10.0.0.1:3260\",\"lun\":1,\"isid\":\"x\"}]}",
+	  "nmp.paths_off[0]: unknown key 'isid'" },
+	{ "{\"paths_off\":[{\"iface\":\"vmk/1\",\"target\":\"iqn.2001-04.com.example:t1\","
+	  "\"portal\":\"10.0.0.1:3260\",\"lun\":1}]}",
+	  "nmp.paths_off[0]: Invalid iface name: vmk/1" },
+	{ "{\"paths_off\":[{\"iface\":\"vmk1\",\"target\":\"not an iqn\","
+	  "\"portal\":\"10.0.0.1:3260\",\"lun\":1}]}",
+	  "nmp.paths_off[0]: Invalid iSCSI target name: not an iqn" },
+	{ "{\"paths_off\":[{\"iface\":\"vmk1\",\"target\":\"iqn.2001-04.com.example:t1\","
+	  "\"portal\":\"10.0.0.1\",\"lun\":1}]}",
+	  "nmp.paths_off[0]: Invalid portal: 10.0.0.1" },
+	{ "{\"paths_off\":[{\"iface\":\"vmk1\",\"target\":\"iqn.2001-04.com.example:t1\","
+	  "\"portal\":\"10.0.0.1:0\",\"lun\":1}]}",
+	  "nmp.paths_off[0]: Invalid portal: 10.0.0.1:0" },
+	{ "{\"paths_off\":[{\"iface\":\"vmk1\",\"target\":\"iqn.2001-04.com.example:t1\","
+	  "\"portal\":\"fd00::1:3260\",\"lun\":1}]}",
+	  "nmp.paths_off[0]: Invalid portal: fd00::1:3260" },
+	{ "{\"paths_off\":[{\"iface\":\"vmk1\",\"target\":\"iqn.2001-04.com.example:t1\","
+	  "\"portal\":\"10.0.0.1:3260\",\"lun\":-1}]}",
+	  "nmp.paths_off[0]: lun must be an integer from 0" },
+	{ "{\"paths_off\":[{\"iface\":\"vmk1\",\"target\":\"iqn.2001-04.com.example:t1\","
+	  "\"portal\":\"10.0.0.1:3260\",\"lun\":\"1\"}]}",
+	  "nmp.paths_off[0]: lun must be an integer from 0" },
+	{ "{\"paths_off\":[{\"iface\":\"vmk1\",\"target\":\"iqn.2001-04.com.example:t1\","
+	  "\"portal\":\"10.0.0.1:3260\"}]}",
+	  "nmp.paths_off[0]: lun must be an integer from 0" },
+	{ "{\"paths_off\":[{\"iface\":\"vmk1\",\"target\":\"iqn.2001-04.com.example:t1\","
+	  "\"portal\":\"10.0.0.1:3260\",\"lun\":1},{\"iface\":\"vmk1\","
+	  "\"target\":\"iqn.2001-04.com.example:t1\",\"portal\":\"10.0.0.1:3260\",\"lun\":1}]}",
+	  "nmp.paths_off[1]: the same path is stored twice" },
 };
 
 START_TEST(json_corrupt)
@@ -671,7 +705,8 @@ START_TEST(json_corrupt)
 		 corrupt_cases[_i].where);
 	ck_assert_msg(strncmp(err.text, expected, strlen(expected)) == 0, "case %d: %s", _i,
 		      err.text);
-	ck_assert_uint_eq(m.nmp.nrules + m.nmp.ndevices + m.nmp.nsatp_defaults, 0);
+	ck_assert_uint_eq(m.nmp.nrules + m.nmp.ndevices + m.nmp.nsatp_defaults +
+			  m.nmp.npaths_off, 0);
 	json_object_put(root);
 }
 END_TEST
@@ -903,6 +938,241 @@ START_TEST(multipath_parses_dropin)
 }
 END_TEST
 
+
+/* ---- paths set off ---- */
+
+#define T1 "iqn.2001-04.com.example:t1"
+#define T2 "iqn.2001-04.com.example:t2"
+
+static struct nmp_path_off off_id(const char *iface, const char *target, const char *portal,
+				  unsigned long long lun)
+{
+	struct nmp_path_off p = { 0 };
+
+	snprintf(p.iface, sizeof(p.iface), "%s", iface);
+	snprintf(p.target, sizeof(p.target), "%s", target);
+	snprintf(p.portal, sizeof(p.portal), "%s", portal);
+	p.lun = lun;
+	return p;
+}
+
+START_TEST(paths_off_round_trip)
+{
+	struct model m = { 0 }, back = { 0 }, copy = { 0 };
+	struct json_object *root = json_object_new_object(), *root2 = json_object_new_object();
+	struct json_object *section;
+	struct nmp_path_off a = off_id("vmk1", T1, "10.10.1.100:3260", 0);
+	struct nmp_path_off b = off_id("vmk2", T2, "[fd00::64]:3261", 7);
+	struct esx_err err = { 0 };
+
+	model_iscsi_defaults(&m.iscsi);
+	fill(&m);
+	/* Before any path is off, the section has no paths_off key at all:
+	 * stores written before it existed stay the same. */
+	ck_assert_int_eq(model_save(&m, root, &err), 0);
+	ck_assert(json_object_object_get_ex(root, "nmp", &section));
+	ck_assert(!json_object_object_get_ex(section, "paths_off", NULL));
+	ck_assert_int_eq(nmp_check_path_off(&a, &err), 0);
+	ck_assert_int_eq(nmp_check_path_off(&b, &err), 0);
+	ck_assert_int_eq(nmp_add_path_off(&m.nmp, &a), 0);
+	ck_assert_int_eq(nmp_add_path_off(&m.nmp, &b), 0);
+	ck_assert_int_eq(model_save(&m, root, &err), 0);
+	ck_assert_msg(model_load(root, &back, &err) == 0, "%s", err.text);
+	ck_assert_uint_eq(back.nmp.npaths_off, 2);
+	ck_assert_str_eq(back.nmp.paths_off[0].iface, "vmk1");
+	ck_assert_str_eq(back.nmp.paths_off[0].target, T1);
+	ck_assert_str_eq(back.nmp.paths_off[0].portal, "10.10.1.100:3260");
+	ck_assert_uint_eq(back.nmp.paths_off[0].lun, 0);
+	ck_assert_str_eq(back.nmp.paths_off[1].portal, "[fd00::64]:3261");
+	ck_assert_uint_eq(back.nmp.paths_off[1].lun, 7);
+	ck_assert_int_eq(model_save(&back, root2, &err), 0);
+	ck_assert_str_eq(json_object_to_json_string(root), json_object_to_json_string(root2));
+	/* Found by every part of the identity, and only by all of them. */
+	ck_assert_ptr_eq(nmp_find_path_off(&back.nmp, &b), &back.nmp.paths_off[1]);
+	b.lun = 6;
+	ck_assert_ptr_null(nmp_find_path_off(&back.nmp, &b));
+	b = off_id("vmk1", T2, "[fd00::64]:3261", 7);
+	ck_assert_ptr_null(nmp_find_path_off(&back.nmp, &b));
+	/* A clone owns its own array. */
+	ck_assert_int_eq(model_clone(&back, &copy), 0);
+	ck_assert_ptr_ne(copy.nmp.paths_off, back.nmp.paths_off);
+	nmp_remove_path_off(&copy.nmp, &a);
+	ck_assert_uint_eq(copy.nmp.npaths_off, 1);
+	ck_assert_str_eq(copy.nmp.paths_off[0].iface, "vmk2");
+	ck_assert_uint_eq(back.nmp.npaths_off, 2);
+	/* Paths off alone keep the section. */
+	nmp_config_free(&copy.nmp);
+	ck_assert_int_eq(nmp_add_path_off(&copy.nmp, &a), 0);
+	ck_assert(!nmp_config_empty(&copy.nmp));
+	ck_assert_int_eq(model_save(&copy, root2, &err), 0);
+	ck_assert(json_object_object_get_ex(root2, "nmp", &section));
+	ck_assert(json_object_object_get_ex(section, "paths_off", NULL));
+	model_free(&copy);
+	model_free(&m);
+	model_free(&back);
+	json_object_put(root);
+	json_object_put(root2);
+}
+END_TEST
+
+/* Two LUNs of T1 through vmk1 and vmk2 (one device each), and one LUN of
+ * T2 through vmk1 only. */
+static const struct iscsi_path sys_paths[] = {
+	{ 1, "vmk1", T1, "10.10.1.100:3260", "2:0:0:1", "sdb", "naa.600000000000000000000000000000a1",
+	  "LOGGED_IN", "running", true },
+	{ 2, "vmk2", T1, "10.10.1.100:3260", "3:0:0:1", "sdc", "naa.600000000000000000000000000000a1",
+	  "LOGGED_IN", "running", true },
+	{ 1, "vmk1", T1, "10.10.1.100:3260", "2:0:0:2", "sdd", "naa.600000000000000000000000000000a2",
+	  "LOGGED_IN", "running", true },
+	{ 2, "vmk2", T1, "10.10.1.100:3260", "3:0:0:2", "sde", "naa.600000000000000000000000000000a2",
+	  "FAILED", "blocked", false },
+	{ 3, "vmk1", T2, "10.10.1.100:3260", "4:0:0:1", "sdf", "naa.600000000000000000000000000000b1",
+	  "LOGGED_IN", "running", true },
+};
+#define NSYS (sizeof(sys_paths) / sizeof(sys_paths[0]))
+
+START_TEST(paths_off_identity)
+{
+	struct nmp_config c = { 0 };
+	struct nmp_path_off id;
+	struct iscsi_path p = sys_paths[0];
+	struct esx_err err = { 0 };
+
+	ck_assert_int_eq(nmp_path_off_of(&p, &id, &err), 0);
+	ck_assert_str_eq(id.iface, "vmk1");
+	ck_assert_str_eq(id.target, T1);
+	ck_assert_str_eq(id.portal, "10.10.1.100:3260");
+	ck_assert_uint_eq(id.lun, 1);
+	ck_assert_int_eq(nmp_check_path_off(&id, &err), 0);
+	ck_assert(!nmp_path_is_off(&c, &p));
+	ck_assert_int_eq(nmp_add_path_off(&c, &id), 0);
+	ck_assert(nmp_path_is_off(&c, &p));
+	/* A new session (another sid, host, ISID and disk) is the same path. */
+	p.sid = 9;
+	snprintf(p.hctl, sizeof(p.hctl), "7:0:0:1");
+	snprintf(p.block, sizeof(p.block), "sdz");
+	ck_assert(nmp_path_is_off(&c, &p));
+	/* Another vmk, portal, target or LUN is not. */
+	for (size_t i = 1; i < NSYS; i++)
+		ck_assert_msg(!nmp_path_is_off(&c, &sys_paths[i]), "path %zu", i);
+	p = sys_paths[0];
+	snprintf(p.portal, sizeof(p.portal), "10.10.1.101:3260");
+	ck_assert(!nmp_path_is_off(&c, &p));
+	/* Without a portal there is no identity. */
+	p.portal[0] = '\0';
+	ck_assert_int_eq(nmp_path_off_of(&p, &id, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.text, "portal of path 2:0:0:1 is not known"));
+	ck_assert(!nmp_path_is_off(&c, &p));
+	nmp_config_free(&c);
+}
+END_TEST
+
+static const struct nmp_path *by_runtime(const struct nmp_path *paths, const char *runtime)
+{
+	const struct nmp_path *p = nmp_path_named(paths, NSYS, runtime);
+
+	ck_assert_msg(p != NULL, "no path %s", runtime);
+	return p;
+}
+
+START_TEST(paths_off_states_and_last_path)
+{
+	struct nmp_config c = { 0 };
+	struct esx_strv bindings = { 0 };
+	struct nmp_path *paths = NULL;
+	const struct nmp_path *p;
+	struct nmp_path_off id;
+	struct esx_err err = { 0 };
+
+	ck_assert_int_eq(strv_add(&bindings, "vmk1"), 0);
+	ck_assert_int_eq(strv_add(&bindings, "vmk2"), 0);
+	ck_assert_int_eq(nmp_path_off_of(&sys_paths[1], &id, &err), 0);
+	ck_assert_int_eq(nmp_add_path_off(&c, &id), 0);
+	ck_assert_int_eq(nmp_paths_build_off(&c, "vmhba64", "iqn.1998-01.com.vmware:h", &bindings,
+					     sys_paths, NSYS, NULL, 0, NULL, &paths, &err), 0);
+	/* vmk2's path to LUN 1 is off: disabled, Group State dead. */
+	p = by_runtime(paths, "vmhba64:C1:T0:L1");
+	ck_assert_str_eq(p->sys->block, "sdc");
+	ck_assert_str_eq(p->state, "disabled");
+	ck_assert_str_eq(p->group_state, "dead");
+	p = by_runtime(paths, "vmhba64:C0:T0:L1");
+	ck_assert_str_eq(p->state, "active");
+	ck_assert_ptr_eq(nmp_path_named(paths, NSYS, p->uid), p);
+	ck_assert_ptr_null(nmp_path_named(paths, NSYS, "vmhba64:C9:T0:L1"));
+	/* vmk1's path to LUN 1 is now the last usable one. */
+	ck_assert_int_eq(nmp_path_off_allowed(paths, NSYS, p, &err), -EBUSY);
+	ck_assert_ptr_nonnull(strstr(err.text, "vmhba64:C0:T0:L1"));
+	ck_assert_ptr_nonnull(strstr(err.text, "last usable path to device "
+				     "naa.600000000000000000000000000000a1"));
+	/* So is vmk1's to LUN 2: vmk2's is dead. The dead one may go off. */
+	ck_assert_int_eq(nmp_path_off_allowed(paths, NSYS, by_runtime(paths, "vmhba64:C0:T0:L2"),
+					      &err), -EBUSY);
+	ck_assert_int_eq(nmp_path_off_allowed(paths, NSYS, by_runtime(paths, "vmhba64:C1:T0:L2"),
+					      &err), 0);
+	/* T2's only path, and the one already off (setting it off again). */
+	ck_assert_int_eq(nmp_path_off_allowed(paths, NSYS, by_runtime(paths, "vmhba64:C0:T1:L1"),
+					      &err), -EBUSY);
+	ck_assert_int_eq(nmp_path_off_allowed(paths, NSYS, by_runtime(paths, "vmhba64:C1:T0:L1"),
+					      &err), 0);
+	free(paths);
+	/* Back on: both usable, either may go off. */
+	nmp_remove_path_off(&c, &id);
+	ck_assert_int_eq(nmp_paths_build_off(&c, "vmhba64", "iqn.1998-01.com.vmware:h", &bindings,
+					     sys_paths, NSYS, NULL, 0, NULL, &paths, &err), 0);
+	ck_assert_str_eq(by_runtime(paths, "vmhba64:C1:T0:L1")->state, "active");
+	ck_assert_int_eq(nmp_path_off_allowed(paths, NSYS, by_runtime(paths, "vmhba64:C0:T0:L1"),
+					      &err), 0);
+	free(paths);
+	strv_free(&bindings);
+	nmp_config_free(&c);
+}
+END_TEST
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(scsi_disk_offline_write)
+{
+	char root[] = "/tmp/test_nmp_sys.XXXXXX", dir[128], state[160], text[32] = "";
+	struct esx_err err = { 0 };
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(dir, sizeof(dir), "%s/block", root);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	snprintf(dir, sizeof(dir), "%s/block/sdb", root);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	snprintf(dir, sizeof(dir), "%s/block/sdb/device", root);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	snprintf(state, sizeof(state), "%s/state", dir);
+	write_text(state, "running");
+	ck_assert_int_eq(scsi_disk_set_offline(root, "sdb", &err), 0);
+	f = fopen(state, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(text, sizeof(text), f));
+	fclose(f);
+	ck_assert_str_eq(text, "offline\n");
+	/* Names that would leave /sys/block, and disks that are not there. */
+	ck_assert_int_eq(scsi_disk_set_offline(root, "../sdb", &err), -EINVAL);
+	ck_assert_int_eq(scsi_disk_set_offline(root, "..", &err), -EINVAL);
+	ck_assert_int_eq(scsi_disk_set_offline(root, "", &err), -EINVAL);
+	ck_assert_int_eq(scsi_disk_set_offline(root, "sdq", &err), -ENOENT);
+	unlink(state);
+	rmdir(dir);
+	snprintf(dir, sizeof(dir), "%s/block/sdb", root);
+	rmdir(dir);
+	snprintf(dir, sizeof(dir), "%s/block", root);
+	rmdir(dir);
+	ck_assert_int_eq(rmdir(root), 0);
+}
+END_TEST
+
 static Suite *nmp_suite(void)
 {
 	Suite *s = suite_create("nmp");
@@ -910,6 +1180,7 @@ static Suite *nmp_suite(void)
 	TCase *conf = tcase_create("conf");
 	TCase *store = tcase_create("store");
 	TCase *real = tcase_create("multipath");
+	TCase *off = tcase_create("paths_off");
 
 	tcase_add_test(checks, catalog_tables);
 	tcase_add_test(checks, vendor_model_checks);
@@ -932,6 +1203,11 @@ static Suite *nmp_suite(void)
 			    (int)(sizeof(corrupt_cases) / sizeof(corrupt_cases[0])));
 	tcase_add_test(store, dropin_compare_and_write);
 	suite_add_tcase(s, store);
+	tcase_add_test(off, paths_off_round_trip);
+	tcase_add_test(off, paths_off_identity);
+	tcase_add_test(off, paths_off_states_and_last_path);
+	tcase_add_test(off, scsi_disk_offline_write);
+	suite_add_tcase(s, off);
 	tcase_set_timeout(real, 30);
 	tcase_add_test(real, multipath_parses_dropin);
 	suite_add_tcase(s, real);
