@@ -13,11 +13,13 @@
 #include "daemon.h"
 #include "log.h"
 #include "loop.h"
+#include "mpath_claim.h"
 #include "nmp_runtime.h"
 
 struct nmp_runtime {
 	struct esxd *d;
 	struct loop_timer sessions_timer;
+	struct mpath_claim *claim;      /* new LUNs claimed for dm-multipath */
 	bool sessions_pending;
 };
 
@@ -28,6 +30,7 @@ static void sessions_pass(struct esx_loop *loop, void *data)
 
 	(void)loop;
 	rt->sessions_pending = false;
+	mpath_claim_run(rt->claim);
 }
 
 int nmp_runtime_new(struct esxd *d, struct nmp_runtime **out, struct esx_err *err)
@@ -39,6 +42,10 @@ int nmp_runtime_new(struct esxd *d, struct nmp_runtime **out, struct esx_err *er
 		return err_set(err, ENOMEM, "out of memory");
 	rt->d = d;
 	loop_timer_init(&rt->sessions_timer, sessions_pass, rt);
+	if (mpath_claim_new(d, &rt->claim, err) < 0) {
+		free(rt);
+		return -ENOMEM;
+	}
 	*out = rt;
 	return 0;
 }
@@ -48,6 +55,7 @@ void nmp_runtime_free(struct nmp_runtime *rt)
 	if (!rt)
 		return;
 	loop_timer_disarm(rt->d->loop, &rt->sessions_timer);
+	mpath_claim_free(rt->claim);
 	free(rt);
 }
 
