@@ -52,7 +52,8 @@ struct mpath_claim {
 	struct esx_strv wwids;          /* the file's, and those recorded since */
 	struct mpath_claim_disk *disks;
 	size_t ndisks, next;
-	bool pending;                   /* a session of the adapter had no disk yet */
+	bool pending;                   /* a session of the adapter had no disk yet, or
+					 * multipathd could not add one: pass again */
 };
 
 /* ---- pure parts ---- */
@@ -280,6 +281,8 @@ static void pass_end(struct mpath_claim *c)
 {
 	bool pending = c->pending;
 
+	log_debug("dm-multipath: claim pass over, %zu disk(s) to claim%s", c->ndisks,
+		  pending && c->retries > 0 ? "; another pass follows" : "");
 	pass_reset(c);
 	if (c->again) {
 		c->again = false;
@@ -307,7 +310,14 @@ static void add_done(const struct mpath_reply *reply, void *data)
 	else if (strncmp(reply->text, "blacklisted", 11) == 0)
 		log_info("dm-multipath: %s (%s) is blacklisted in multipath's configuration: not claimed",
 			 disk->block, disk->device);
-	else if (strncmp(reply->text, "ok", 2) != 0)
+	else if (strncmp(reply->text, "ok", 2) != 0 && c->retries > 0) {
+		/* Typically udev has not given the new disk its ID_SERIAL yet;
+		 * multipathd maps it on its own uevent then (the WWID is in the
+		 * file), and the next pass checks. */
+		log_info("dm-multipath: multipathd could not add path %s yet: %.*s; tried again",
+			 disk->block, (int)strcspn(reply->text, "\n"), reply->text);
+		c->pending = true;
+	} else if (strncmp(reply->text, "ok", 2) != 0)
 		log_warn("dm-multipath: multipathd refused add path %s: %.*s", disk->block,
 			 (int)strcspn(reply->text, "\n"), reply->text);
 	else
