@@ -18,6 +18,7 @@
 #include "iscsi_recovery.h"
 #include "log.h"
 #include "loop.h"
+#include "mpath_claim.h"
 #include "mpath_client.h"
 #include "mpath_conf.h"
 #include "mpath_dropin.h"
@@ -31,7 +32,8 @@ struct nmp_runtime {
 	struct loop_timer sessions_timer;
 	bool sessions_pending;
 	struct nmp_reconfigure *recovery_reconfigure;
-	struct nmp_offline *offline;   /* paths set off stay off */
+	struct nmp_offline *offline;    /* paths set off stay off */
+	struct mpath_claim *claim;      /* new LUNs claimed for dm-multipath */
 };
 
 static void recovery_reconfigured(int ret, const char *why, void *data)
@@ -93,6 +95,7 @@ static void sessions_pass(struct esx_loop *loop, void *data)
 	rt->sessions_pending = false;
 	recovery_pass(rt);
 	nmp_offline_pass(rt->offline);
+	mpath_claim_run(rt->claim);
 }
 
 int nmp_runtime_new(struct esxd *d, struct nmp_runtime **out, struct esx_err *err)
@@ -104,8 +107,9 @@ int nmp_runtime_new(struct esxd *d, struct nmp_runtime **out, struct esx_err *er
 		return err_set(err, ENOMEM, "out of memory");
 	rt->d = d;
 	loop_timer_init(&rt->sessions_timer, sessions_pass, rt);
-	if (nmp_offline_new(d, SCSI_DISK_SYSFS, &rt->offline, err) < 0) {
-		free(rt);
+	if (nmp_offline_new(d, SCSI_DISK_SYSFS, &rt->offline, err) < 0 ||
+	    mpath_claim_new(d, &rt->claim, err) < 0) {
+		nmp_runtime_free(rt);
 		return -ENOMEM;
 	}
 	*out = rt;
@@ -119,6 +123,7 @@ void nmp_runtime_free(struct nmp_runtime *rt)
 	loop_timer_disarm(rt->d->loop, &rt->sessions_timer);
 	nmp_reconfigure_cancel(rt->recovery_reconfigure);
 	nmp_offline_free(rt->offline);
+	mpath_claim_free(rt->claim);
 	free(rt);
 }
 
