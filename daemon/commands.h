@@ -43,6 +43,9 @@ extern const struct esx_namespace storage_nmp_namespaces[];
 extern const struct esx_command storage_paths_commands[];
 extern const struct esx_namespace storage_paths_namespaces[];
 extern const struct esx_command storage_device_commands[];
+/* Completers of SATP and PSP names (ns_storage_nmp.c). */
+int nmp_complete_satp(struct esxd *d, const char *prefix, struct esx_strv *out);
+int nmp_complete_psp(struct esxd *d, const char *prefix, struct esx_strv *out);
 extern const struct esx_namespace storage_device_namespaces[];
 extern const struct esx_command storage_path_set_commands[];
 

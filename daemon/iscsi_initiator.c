@@ -11,57 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_read.h"
 #include "file_replace.h"
 #include "iscsi_initiator.h"
 
 #define FILE_MAX (64 * 1024)
 #define NAME_KEY "InitiatorName="
 #define ALIAS_KEY "InitiatorAlias="
-
-/* The whole file, NUL-terminated, in *out (free() it). */
-static int slurp(const char *path, char **out, mode_t *mode, struct esx_err *err)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	struct stat st;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
-
-	*out = NULL;
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return -ENOENT;
-		return err_set(err, errno, "Unable to read %s: %s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > FILE_MAX) {
-		ret = err_set(err, EINVAL, "Unable to read %s: not a regular file of at most %d bytes",
-			      path, FILE_MAX);
-		goto out;
-	}
-	if (mode)
-		*mode = st.st_mode & 07777;
-	buf = malloc(FILE_MAX + 1);
-	if (!buf) {
-		ret = err_set(err, ENOMEM, "out of memory");
-		goto out;
-	}
-	while (len < FILE_MAX && (n = read(fd, buf + len, FILE_MAX - len)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = err_set(err, errno, "Unable to read %s: %s", path, strerror(errno));
-			goto out;
-		}
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return ret;
-}
 
 /* The line's value when it is "<blanks>KEY=value...", cut at a blank as
  * open-iscsi cuts it; NULL otherwise. */
@@ -86,7 +42,7 @@ int iscsi_initiator_read(const char *path, char *name, size_t name_len, char *al
 {
 	char *text = NULL;
 	bool found = false;
-	int ret = slurp(path, &text, NULL, err);
+	int ret = file_read_all(path, FILE_MAX, &text, NULL, err);
 
 	if (ret < 0)
 		return ret;
@@ -180,7 +136,7 @@ int iscsi_initiator_write(const char *path, const char *name, const char *alias,
 	mode_t mode = 0644;
 	int ret, n;
 
-	ret = slurp(path, &old, &mode, err);
+	ret = file_read_all(path, FILE_MAX, &old, &mode, err);
 	if (ret < 0 && ret != -ENOENT)
 		return ret;
 	ret = compose(old, name, alias, &t);

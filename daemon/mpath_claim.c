@@ -23,6 +23,7 @@
 
 #include "daemon.h"
 #include "exec.h"
+#include "file_read.h"
 #include "log.h"
 #include "loop.h"
 #include "model.h"
@@ -415,28 +416,15 @@ static void disk_next(struct mpath_claim *c)
  * a redundant `multipath -a` (it checks the file again itself). */
 static void read_wwids(struct mpath_claim *c)
 {
-	FILE *f = fopen(MPATH_WWIDS_FILE, "re");
+	struct esx_err err = { 0 };
 	char *text = NULL;
-	size_t len = 0;
+	int ret = file_read_all(MPATH_WWIDS_FILE, CLAIM_WWIDS_MAX, &text, NULL, &err);
 
-	if (!f) {
-		if (errno != ENOENT)
-			log_warn("dm-multipath: cannot read %s: %m", MPATH_WWIDS_FILE);
-		goto out;
-	}
-	text = malloc(CLAIM_WWIDS_MAX + 1);
-	if (!text) {
+	if (ret < 0 && ret != -ENOENT)
+		log_warn("dm-multipath: %s", err.text);
+	if (ret == 0 && mpath_wwids_parse(text, &c->wwids) < 0)
 		log_err("out of memory reading %s", MPATH_WWIDS_FILE);
-		goto out;
-	}
-	len = fread(text, 1, CLAIM_WWIDS_MAX, f);
-	text[len] = '\0';
-	if (mpath_wwids_parse(text, &c->wwids) < 0)
-		log_err("out of memory reading %s", MPATH_WWIDS_FILE);
-out:
 	free(text);
-	if (f)
-		fclose(f);
 }
 
 static void paths_done(const struct mpath_reply *reply, void *data)

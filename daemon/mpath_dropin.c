@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_read.h"
 #include "file_replace.h"
 #include "mpath_dropin.h"
 
@@ -99,52 +100,9 @@ out:
 
 int mpath_dropin_read(const char *path, char **text, struct esx_err *err)
 {
-	size_t len = 0, size = 4096;
-	char *buf = NULL;
-	int fd = -1, ret = 0;
-	ssize_t n;
+	int ret = file_read_all(path, DROPIN_READ_MAX, text, NULL, err);
 
-	*text = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return err_set(err, errno, "Unable to read %s: %s", path, strerror(errno));
-	}
-	buf = malloc(size);
-	if (!buf) {
-		ret = err_set(err, ENOMEM, "out of memory");
-		goto out;
-	}
-	for (;;) {
-		if (len + 1 == size) {
-			char *grown = size >= DROPIN_READ_MAX ? NULL : realloc(buf, size * 2);
-
-			if (!grown) {
-				ret = err_set(err, EFBIG, "Unable to read %s: too large", path);
-				goto out;
-			}
-			buf = grown;
-			size *= 2;
-		}
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = err_set(err, errno, "Unable to read %s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*text = buf;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return ret;
+	return ret == -ENOENT ? 0 : ret;
 }
 
 int mpath_dropin_remove(const char *path, struct esx_err *err)

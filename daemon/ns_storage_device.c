@@ -105,19 +105,7 @@ static const struct esx_field_def rr_config_fields[] = {
 };
 static const struct esx_schema rr_config_schema = { "RoundRobinDeviceConfig", rr_config_fields };
 
-/* ---- completers and options ---- */
-
-static int complete_psp(struct esxd *d, const char *prefix, struct esx_strv *out)
-{
-	size_t n;
-	const struct nmp_psp_def *psps = nmp_psps(&n);
-	int ret = 0;
-
-	(void)d;
-	for (size_t i = 0; ret == 0 && i < n; i++)
-		ret = strv_add_if_prefix(out, psps[i].name, prefix);
-	return ret;
-}
+/* ---- options ---- */
 
 static const struct esx_option device_list_options[] = {
 	{ "device", 'd', OPT_STRING, 0, NULL, 0, 0, NULL,
@@ -129,7 +117,7 @@ static const struct esx_option device_set_options[] = {
 	{ "device", 'd', OPT_STRING, OPT_REQUIRED, NULL, 0, 0, NULL,
 	  "The device you wish to set the Path Selection Policy for.", NULL },
 	{ "psp", 'P', OPT_STRING, 0, NULL, 0, 0, NULL,
-	  "The Path Selection Policy (PSP) you wish to assign to the given device.", complete_psp },
+	  "The Path Selection Policy (PSP) you wish to assign to the given device.", nmp_complete_psp },
 	{ "default", 'E', OPT_FLAG, 0, NULL, 0, 0, NULL,
 	  "Set the Path Selection Policy (PSP) back to the default for the assigned SATP for this device.",
 	  NULL },

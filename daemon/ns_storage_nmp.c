@@ -55,19 +55,7 @@ static const struct esx_schema rule_schema = { "SatpRule", rule_fields };
 
 /* ---- completers ---- */
 
-static int complete_satp(struct esxd *d, const char *prefix, struct esx_strv *out)
-{
-	size_t n;
-	const struct nmp_satp_def *satps = nmp_satps(&n);
-	int ret = 0;
-
-	(void)d;
-	for (size_t i = 0; ret == 0 && i < n; i++)
-		ret = strv_add_if_prefix(out, satps[i].name, prefix);
-	return ret;
-}
-
-static int complete_psp(struct esxd *d, const char *prefix, struct esx_strv *out)
+int nmp_complete_psp(struct esxd *d, const char *prefix, struct esx_strv *out)
 {
 	size_t n;
 	const struct nmp_psp_def *psps = nmp_psps(&n);
@@ -79,6 +67,18 @@ static int complete_psp(struct esxd *d, const char *prefix, struct esx_strv *out
 	return ret;
 }
 
+int nmp_complete_satp(struct esxd *d, const char *prefix, struct esx_strv *out)
+{
+	size_t n;
+	const struct nmp_satp_def *satps = nmp_satps(&n);
+	int ret = 0;
+
+	(void)d;
+	for (size_t i = 0; ret == 0 && i < n; i++)
+		ret = strv_add_if_prefix(out, satps[i].name, prefix);
+	return ret;
+}
+
 /* ---- options ---- */
 
 static const struct esx_option no_options[] = {
@@ -87,14 +87,14 @@ static const struct esx_option no_options[] = {
 
 static const struct esx_option rule_list_options[] = {
 	{ "satp", 's', OPT_STRING, 0, NULL, 0, 0, NULL,
-	  "Filter the SATP rules to a specific SATP", complete_satp },
+	  "Filter the SATP rules to a specific SATP", nmp_complete_satp },
 	{ NULL },
 };
 
 /* What identifies a rule: add and remove take the same ones. */
 #define RULE_MATCH_OPTIONS                                                                   \
 	{ "satp", 's', OPT_STRING, OPT_REQUIRED, NULL, 0, 0, NULL,                           \
-	  "The SATP of the rule.", complete_satp },                                          \
+	  "The SATP of the rule.", nmp_complete_satp },                                          \
 	{ "vendor", 'V', OPT_STRING, 0, NULL, 0, 0, NULL,                                    \
 	  "The vendor string (SCSI INQUIRY, at most 8 characters), matched literally. Vendor/Model rules are mutually exclusive with driver rules.", \
 	  NULL },                                                                            \
@@ -114,7 +114,7 @@ static const struct esx_option rule_list_options[] = {
 	{ "claim-option", 'c', OPT_STRING, 0, NULL, 0, 0, NULL,                              \
 	  "The claim option string (tpgs_on, tpgs_off).", NULL },                            \
 	{ "psp", 'P', OPT_STRING, 0, NULL, 0, 0, NULL,                                       \
-	  "The default PSP for the rule.", complete_psp },                                   \
+	  "The default PSP for the rule.", nmp_complete_psp },                                   \
 	{ "psp-option", 'O', OPT_STRING, 0, NULL, 0, 0, NULL,                                \
 	  "The PSP options (Round Robin: iops=N, policy=iops|latency|rr, useANO=0|1, samplingCycles=N, latencyEvalTime=MS; separated by ';').", \
 	  NULL },                                                                            \
@@ -142,9 +142,9 @@ static const struct esx_option rule_remove_options[] = {
 
 static const struct esx_option satp_set_options[] = {
 	{ "satp", 's', OPT_STRING, OPT_REQUIRED, NULL, 0, 0, NULL,
-	  "The SATP name.", complete_satp },
+	  "The SATP name.", nmp_complete_satp },
 	{ "default-psp", 'P', OPT_STRING, OPT_REQUIRED, NULL, 0, 0, NULL,
-	  "The default PSP for the SATP.", complete_psp },
+	  "The default PSP for the SATP.", nmp_complete_psp },
 	{ "boot", 'b', OPT_FLAG, 0, NULL, 0, 0, NULL,
 	  "Accepted for ESXi's scripts: the default is stored like any other.", NULL },
 	{ NULL },

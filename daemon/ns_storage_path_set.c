@@ -27,15 +27,12 @@
 #include "daemon.h"
 #include "exec.h"
 #include "iscsi_paths.h"
-#include "iscsi_state.h"
 #include "log.h"
 #include "mpath_client.h"
-#include "mpath_json.h"
-#include "netcmd.h"
 #include "nmp_path_off.h"
 #include "nmp_paths.h"
+#include "nmp_snapshot.h"
 #include "scsi_disk_state.h"
-#include "strv.h"
 #include "transaction.h"
 
 #define SET_MPATH_TIMEOUT_MS 8000
@@ -59,9 +56,6 @@ struct path_set {
 	bool off;
 	bool forgotten;                  /* active: the store had the path */
 	char *name;                      /* -p */
-	char adapter[MODEL_ADAPTER_MAX];
-	char iqn[ISCSI_NAME_MAX];
-	struct esx_strv bindings;
 	/* The path found: */
 	char runtime[NMP_RUNTIME_MAX];
 	char block[ISCSI_PATH_BLOCK_MAX];
@@ -74,7 +68,6 @@ static void set_free(struct path_set *s)
 {
 	if (!s)
 		return;
-	strv_free(&s->bindings);
 	free(s->name);
 	free(s);
 }
@@ -162,7 +155,7 @@ static int tell_multipathd(struct path_set *s)
 
 	snprintf(s->mpath_cmd, sizeof(s->mpath_cmd), "%s path %s",
 		 s->off ? "fail" : s->in_map ? "reinstate" : "add", s->block);
-	if (mpath_request(s->d->loop, NULL, s->mpath_cmd, SET_MPATH_TIMEOUT_MS, told, s,
+	if (mpath_request(s->d->loop, s->d->cfg.mpathd_socket, s->mpath_cmd, SET_MPATH_TIMEOUT_MS, told, s,
 			  &s->req, &merr) < 0) {
 		log_debug("not telling multipathd '%s': %s", s->mpath_cmd, merr.text);
 		return 0;
@@ -267,107 +260,51 @@ static int set_off(struct path_set *s, const struct nmp_path *p, const struct nm
 
 /* ---- finding the path ---- */
 
-/* 0, a negative errno, or ESX_PENDING. */
-static int resolve(struct path_set *s, const struct mpath_maps *maps)
+/* The path named by -p in the snapshot; then off or active. Returns 0, a
+ * negative errno or ESX_PENDING (call->handler_data is then s). */
+static int path_set_fill(struct esx_call *call, const struct nmp_snapshot *snap)
 {
-	const struct model *m = model_current(s->d);
-	struct iscsi_session_info *sessions = NULL;
-	struct iscsi_path *paths = NULL;
-	struct nmp_path *joined = NULL;
+	const char *name = args_str(&call->args, "path");
 	const struct nmp_path *p;
-	size_t n = 0, nsessions = 0;
-	int ret = iscsi_paths_read(ISCSI_PATHS_SYSFS, &paths, &n, &s->err);
+	struct path_set *s = NULL;
+	int ret;
 
-	if (ret == 0)
-		ret = iscsi_state_sessions(&sessions, &nsessions, &s->err);
-	if (ret == 0)
-		ret = nmp_paths_build_off(&m->nmp, s->adapter, s->iqn, &s->bindings, paths, n,
-					  sessions, nsessions, maps, &joined, &s->err);
-	if (ret < 0)
-		goto out;
-	p = nmp_path_named(joined, n, s->name);
-	if (!p) {
-		ret = err_set(&s->err, ENOENT, "Unable to find path %s: no path has this runtime "
-			      "name or UID (see storage core path list)", s->name);
-		goto out;
+	if (!model_current(call->daemon)->iscsi.enabled)
+		return err_set(&call->err, ENOENT, "Unable to find path %s: software iSCSI is "
+			       "not enabled", name);
+	p = nmp_path_named(snap->paths, snap->n, name);
+	if (!p)
+		return err_set(&call->err, ENOENT, "Unable to find path %s: no path has this "
+			       "runtime name or UID (see storage core path list)", name);
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->name = strdup(name))) {
+		set_free(s);
+		return err_set(&call->err, ENOMEM, "out of memory");
 	}
+	s->call = call;
+	s->d = call->daemon;
+	s->off = strcmp(args_str(&call->args, "state"), "off") == 0;
 	snprintf(s->runtime, sizeof(s->runtime), "%s", p->runtime);
 	snprintf(s->block, sizeof(s->block), "%s", p->sys->block);
 	/* Without maps (multipathd silent) a reinstate is the safe guess. */
-	s->in_map = !maps || p->mp;
+	s->in_map = !snap->maps || p->mp;
 	ret = nmp_path_off_of(p->sys, &s->id, &s->err);
 	if (ret == 0)
-		ret = s->off ? set_off(s, p, joined, n) : set_active(s, p);
-out:
-	free(joined);
-	free(sessions);
-	free(paths);
+		ret = s->off ? set_off(s, p, snap->paths, snap->n) : set_active(s, p);
+	if (ret == ESX_PENDING) {
+		call->handler_data = s;
+		call->cancel = set_cancel;
+		return ret;
+	}
+	if (ret < 0)
+		call->err = s->err;
+	set_free(s);
 	return ret;
-}
-
-static void maps_received(const struct mpath_reply *reply, void *data)
-{
-	struct path_set *s = data;
-	struct mpath_maps maps = { 0 };
-	struct esx_err perr = { 0 };
-	bool have = reply->status == 0 && mpath_json_parse(reply->text, &maps, &perr) == 0;
-	int ret;
-
-	s->req = NULL;
-	/* Without multipathd's maps, names and states come from sysfs, as
-	 * path list shows them then. */
-	ret = resolve(s, have ? &maps : NULL);
-	mpath_maps_free(&maps);
-	if (ret != ESX_PENDING)
-		set_finish(s, ret);
 }
 
 static int path_set(struct esx_call *call)
 {
-	const char *state = args_str(&call->args, "state");
-	const char *name = args_str(&call->args, "path");
-	struct path_set *s = NULL;
-	struct esx_err merr = { 0 };
-	const struct model *m;
-	int ret = netcmd_model(call, &m);
-
-	if (ret < 0)
-		return ret;
-	if (!m->iscsi.enabled)
-		return err_set(&call->err, ENOENT, "Unable to find path %s: software iSCSI is "
-			       "not enabled", name);
-	s = calloc(1, sizeof(*s));
-	if (!s || !(s->name = strdup(name))) {
-		ret = err_set(&call->err, ENOMEM, "out of memory");
-		goto out;
-	}
-	s->call = call;
-	s->d = call->daemon;
-	s->off = strcmp(state, "off") == 0;
-	snprintf(s->adapter, sizeof(s->adapter), "%s", m->iscsi.adapter);
-	snprintf(s->iqn, sizeof(s->iqn), "%s", m->iscsi.iqn);
-	for (size_t i = 0; ret == 0 && i < m->iscsi.nbindings; i++)
-		ret = strv_add(&s->bindings, m->iscsi.bindings[i].vmk);
-	if (ret < 0) {
-		ret = err_set(&call->err, ENOMEM, "out of memory");
-		goto out;
-	}
-	call->handler_data = s;
-	call->cancel = set_cancel;
-	ret = mpath_request(s->d->loop, NULL, "show maps json", SET_MPATH_TIMEOUT_MS,
-			    maps_received, s, &s->req, &merr);
-	if (ret == 0)
-		return ESX_PENDING;
-	ret = resolve(s, NULL);
-	if (ret == ESX_PENDING)
-		return ret;
-	call->handler_data = NULL;
-	call->cancel = NULL;
-	if (ret < 0)
-		call->err = s->err;
-out:
-	set_free(s);
-	return ret;
+	return nmp_snapshot_take(call, path_set_fill);
 }
 
 const struct esx_command storage_path_set_commands[] = {

@@ -163,6 +163,29 @@ for m in json.load(sys.stdin).get("maps", []):
 '
 }
 
+# lab_all_mapped: at least four SCSI disks of iSCSI sessions, every one in a
+# multipathd map, and every map with exactly two paths (one per bound vmk).
+lab_all_mapped() {
+	local n
+	n=$(find /sys/class/iscsi_session/session*/device/target*/ -maxdepth 2 \
+		-path '*:*:*:*/block' 2>/dev/null | wc -l)
+	[ "$n" -ge 4 ] && [ "$(lab_mpath_paths | wc -l)" -eq "$n" ] &&
+		[ -z "$(lab_mpath_paths | awk '{ print $1 }' | sort | uniq -c | awk '$1 != 2')" ]
+}
+
+# lab_check_even_split MAP: four readers read 100 MiB through MAP with both
+# NICs shaped alike; each NIC must carry 35-65 % of the bytes.
+lab_check_even_split() {
+	lab_read_split "$1" vmnic1 vmnic2
+	check_eq "four readers read 100 MiB through the map" true "$LAB_SPLIT_OK"
+	lab_check_share "vmnic1 carried about half of the reads" "$LAB_SPLIT_RX1" \
+		$((LAB_SPLIT_RX1 + LAB_SPLIT_RX2)) 35 65
+	lab_check_share "vmnic2 carried about half of the reads" "$LAB_SPLIT_RX2" \
+		$((LAB_SPLIT_RX1 + LAB_SPLIT_RX2)) 35 65
+	echo "# 100 MiB in $LAB_SPLIT_MS ms: vmnic1 $((LAB_SPLIT_RX1 / 1048576)) MiB," \
+		"vmnic2 $((LAB_SPLIT_RX2 / 1048576)) MiB"
+}
+
 lab_mpath_map() {
 	lab_mpath_paths | awk -v lun="$1" '$2 == lun { print $1; exit }'
 }

@@ -97,13 +97,7 @@ check "the control's session and disk are gone" lab_wait_for 30 no_default_disk
 # ---- esxclid: two vmks bound and a rescan -----------------------------------
 lab_bound_rescanned
 
-all_mapped() {
-	local n
-	n=$(disks | wc -l)
-	[ "$n" -ge 4 ] && [ "$(lab_mpath_paths | wc -l)" -eq "$n" ] &&
-		[ -z "$(lab_mpath_paths | awk '{ print $1 }' | sort | uniq -c | awk '$1 != 2')" ]
-}
-check "every disk of the adapter is in a map, two paths per map" lab_wait_for 60 all_mapped
+check "every disk of the adapter is in a map, two paths per map" lab_wait_for 60 lab_all_mapped
 mpathd_paths | sed 's/^/# /'
 sed 's/^/# wwids: /' "$WWIDS" 2>/dev/null
 
@@ -131,7 +125,7 @@ startup_pass_over() {
 		grep -q 'claim pass over'
 }
 check "the restarted esxclid's start-up pass ran" lab_wait_for 60 startup_pass_over
-check "the maps are back, two paths each" lab_wait_for 60 all_mapped
+check "the maps are back, two paths each" lab_wait_for 60 lab_all_mapped
 check_eq "$WWIDS unchanged by the restart (no duplicate line)" "$before" "$(cat "$WWIDS")"
 check_eq "no claim logged again" "$claims_before" "$(claims_logged)"
 

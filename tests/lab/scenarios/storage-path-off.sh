@@ -42,12 +42,7 @@ disks() {
 	done
 }
 
-all_mapped() {
-	local n
-	n=$(disks | wc -l)
-	[ "$n" -ge 4 ] && [ "$(lab_mpath_paths | wc -l)" -eq "$n" ]
-}
-check "multipathd has a map with every path" lab_wait_for 60 all_mapped
+check "multipathd has a map with every path" lab_wait_for 60 lab_all_mapped
 
 T0=$(disks | awk '{ print $2 }' | LC_ALL=C sort -u | head -n 1)
 OFF=$A:C1:T0:L1

@@ -39,13 +39,7 @@ disks() {
 }
 
 # Every disk in a multipathd map, and every map with one path per vmk.
-all_mapped() {
-	local n
-	n=$(disks | wc -l)
-	[ "$n" -ge 4 ] && [ "$(lab_mpath_paths | wc -l)" -eq "$n" ] &&
-		[ -z "$(lab_mpath_paths | awk '{ print $1 }' | sort | uniq -c | awk '$1 != 2')" ]
-}
-check "multipathd has two paths per LUN" lab_wait_for 60 all_mapped
+check "multipathd has two paths per LUN" lab_wait_for 60 lab_all_mapped
 disks | sed 's/^/# /'
 lab_mpath_paths | sed 's/^/# /'
 
