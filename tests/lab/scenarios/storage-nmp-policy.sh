@@ -7,8 +7,9 @@
 #  - a SATP rule for the lab target's vendor/model (IET / VIRTUAL-DISK) with
 #    VMW_PSP_RR iops=1 makes every LUN one group of two paths, round-robin,
 #    one I/O per path; reads then split evenly between vmnic1 and vmnic2;
-#  - deviceconfig set -t default, -t iops -I 1 and -t latency change one
-#    LUN's settings and live table and no other's; device set -P VMW_PSP_MRU gives a failover map, -E
+#  - deviceconfig set -t latency (service-time), then -t iops -I 1 (back to
+#    round-robin, one I/O per path) change one LUN's live table and no
+#    other's; -t default keeps round-robin; device set -P VMW_PSP_MRU gives a failover map, -E
 #    takes the rule's policy back;
 #  - the same setting twice does not make multipathd reconfigure again;
 #  - an admin's overrides section wins, and the lists say so;
@@ -147,32 +148,37 @@ refused_nmp() {
 refused_nmp "an IOOperation Limit the kernel would ignore" \
 	"IOOperation Limit 5 is not supported" \
 	storage nmp psp roundrobin deviceconfig set -d "$DEV1" -t iops -I 5
-out=$(esx storage nmp psp roundrobin deviceconfig set -d "$DEV1" -t default 2>&1)
-check_eq "deviceconfig set -t default succeeds quietly" "0:" "$?:$out"
+out=$(esx storage nmp psp roundrobin deviceconfig set -d "$DEV1" -t latency 2>&1)
+check_eq "deviceconfig set -t latency succeeds quietly" "0:" "$?:$out"
 check_contains "the drop-in has a multipaths entry by WWID" "wwid \"$MAP1\"" "$(cat "$DROPIN")"
-check_eq "deviceconfig get: Limit Type Default" Default "$(rr_field "$DEV1" "Limit Type")"
-check_eq "deviceconfig get: the kernel's I/Os per path, 1" 1 "$(rr_field "$DEV1" "IOOperation Limit")"
+latency() {
+	[ "$(groups "$MAP1")" = "service-time:2:1" ]
+}
+check "LUN 1's live table: service-time" lab_wait_for 30 latency
+table "$MAP1" | sed 's/^/# table with -t latency: /'
+check_eq "LUN 2's table is untouched" "round-robin:2:1" "$(groups "$MAP2")"
+check_eq "deviceconfig get: Limit Type Latency" Latency "$(rr_field "$DEV1" "Limit Type")"
+check_eq "nmp device list: latency config" \
+	"{policy=latency,latencyEvalTime=180000,samplingCycles=16,useANO=0}" \
+	"$(nmp_field "$DEV1" "Path Selection Policy Device Config")"
+
 out=$(esx storage nmp psp roundrobin deviceconfig set -d "$DEV1" -t iops -I 1 2>&1)
 check_eq "deviceconfig set -t iops -I 1 succeeds quietly" "0:" "$?:$out"
-check_eq "LUN 1's live table: round-robin, one I/O per path" "round-robin:2:1" "$(groups "$MAP1")"
+check "LUN 1's live table: round-robin again, one I/O per path" lab_wait_for 30 rr1 "$MAP1"
+table "$MAP1" | sed 's/^/# table with -t iops -I 1: /'
 check_eq "deviceconfig get: Limit Type Iops" Iops "$(rr_field "$DEV1" "Limit Type")"
-check_eq "LUN 2's table is untouched" "round-robin:2:1" "$(groups "$MAP2")"
+check_eq "deviceconfig get: IOOperation Limit 1" 1 "$(rr_field "$DEV1" "IOOperation Limit")"
 
 before=$(reconfigures)
 out=$(esx storage nmp psp roundrobin deviceconfig set -d "$DEV1" -t iops -I 1 2>&1)
 check_eq "the same setting again succeeds" "0:" "$?:$out"
 check_eq "...and multipathd was not asked to reconfigure again" "$before" "$(reconfigures)"
 
-out=$(esx storage nmp psp roundrobin deviceconfig set -d "$DEV1" -t latency 2>&1)
-check_eq "deviceconfig set -t latency succeeds" "0:" "$?:$out"
-latency() {
-	[ "$(groups "$MAP1")" = "service-time:2:1" ]
-}
-check "LUN 1's live table: service-time" lab_wait_for 30 latency
-check_eq "deviceconfig get: Limit Type Latency" Latency "$(rr_field "$DEV1" "Limit Type")"
-check_eq "nmp device list: latency config" \
-	"{policy=latency,latencyEvalTime=180000,samplingCycles=16,useANO=0}" \
-	"$(nmp_field "$DEV1" "Path Selection Policy Device Config")"
+out=$(esx storage nmp psp roundrobin deviceconfig set -d "$DEV1" -t default 2>&1)
+check_eq "deviceconfig set -t default succeeds quietly" "0:" "$?:$out"
+check_eq "deviceconfig get: Limit Type Default" Default "$(rr_field "$DEV1" "Limit Type")"
+check_eq "deviceconfig get: the kernel's I/Os per path, 1" 1 "$(rr_field "$DEV1" "IOOperation Limit")"
+check_eq "LUN 1's live table: round-robin" "round-robin:2:1" "$(groups "$MAP1")"
 
 out=$(esx storage nmp device set -d "$DEV1" -P VMW_PSP_MRU 2>&1)
 check_eq "device set -P VMW_PSP_MRU succeeds" "0:" "$?:$out"
