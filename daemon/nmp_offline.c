@@ -72,7 +72,8 @@ void nmp_offline_tell_multipathd(struct nmp_offline *o, const char *verb, const 
 	t->owner = o;
 	k = snprintf(t->cmd, sizeof(t->cmd), "%s path %s", verb, block);
 	if (k < 0 || (size_t)k >= sizeof(t->cmd) ||
-	    mpath_request(o->d->loop, o->d->cfg.mpathd_socket, t->cmd, TELL_TIMEOUT_MS, told, t, &t->req, &err) < 0) {
+	    mpath_request(o->d->loop, o->d->cfg.mpathd_socket, t->cmd, TELL_TIMEOUT_MS, told, t,
+			  &t->req, &err) < 0) {
 		log_debug("not telling multipathd '%s': %s", t->cmd,
 			  err.text[0] ? err.text : "too long");
 		free(t);

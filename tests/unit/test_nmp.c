@@ -1019,15 +1019,15 @@ END_TEST
  * T2 through vmk1 only. */
 static const struct iscsi_path sys_paths[] = {
 	{ 1, "vmk1", T1, "10.10.1.100:3260", "2:0:0:1", "sdb", "naa.600000000000000000000000000000a1",
-	  "LOGGED_IN", "running", true },
+	  "LOGGED_IN", "running", true, "IET", "VIRTUAL-DISK" },
 	{ 2, "vmk2", T1, "10.10.1.100:3260", "3:0:0:1", "sdc", "naa.600000000000000000000000000000a1",
-	  "LOGGED_IN", "running", true },
+	  "LOGGED_IN", "running", true, "IET", "VIRTUAL-DISK" },
 	{ 1, "vmk1", T1, "10.10.1.100:3260", "2:0:0:2", "sdd", "naa.600000000000000000000000000000a2",
-	  "LOGGED_IN", "running", true },
+	  "LOGGED_IN", "running", true, "IET", "VIRTUAL-DISK" },
 	{ 2, "vmk2", T1, "10.10.1.100:3260", "3:0:0:2", "sde", "naa.600000000000000000000000000000a2",
-	  "FAILED", "blocked", false },
+	  "FAILED", "blocked", false, "IET", "VIRTUAL-DISK" },
 	{ 3, "vmk1", T2, "10.10.1.100:3260", "4:0:0:1", "sdf", "naa.600000000000000000000000000000b1",
-	  "LOGGED_IN", "running", true },
+	  "LOGGED_IN", "running", true, "IET", "VIRTUAL-DISK" },
 };
 #define NSYS (sizeof(sys_paths) / sizeof(sys_paths[0]))
 
