@@ -40,9 +40,9 @@ typedef int (*nmp_snapshot_fn)(struct esx_call *call, const struct nmp_snapshot 
  * iSCSI disabled fn gets an empty snapshot. */
 int nmp_snapshot_take(struct esx_call *call, nmp_snapshot_fn fn);
 
-/* The paths of device (case-insensitive): the index of its first path in
- * snap->paths and how many it has (they are not contiguous: count them
- * with nmp_snapshot_device_paths). */
+/* How many paths device has (case-insensitive), and in *first the index of
+ * its first one in snap->paths (0 when none). Its paths need not be next to
+ * each other: snap->paths is sorted by runtime name. */
 size_t nmp_snapshot_device_paths(const struct nmp_snapshot *snap, const char *device,
 				 size_t *first);
 /* "<vendor> iSCSI Disk (<device>)", ESXi's Display Name. */

@@ -221,6 +221,10 @@ static void sysfs_text(const char *block, const char *attr, char *out, size_t le
 	size_t n;
 
 	out[0] = '\0';
+	/* The map's name comes from multipathd's reply: a kernel block device
+	 * name, or nothing is read. */
+	if (!block[0] || strchr(block, '/') || block[0] == '.')
+		return;
 	if (snprintf(path, sizeof(path), "/sys/block/%s/%s", block, attr) >= (int)sizeof(path))
 		return;
 	f = fopen(path, "re");
